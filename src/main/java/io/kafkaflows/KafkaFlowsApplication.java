@@ -1,0 +1,105 @@
+package io.kafkaflows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+import io.kafkaflows.admin.SharedAdminMainListener;
+import io.kafkaflows.broker.LocalBrokerMainListener;
+import io.kafkaflows.http.FormPostAsJsonMainListener;
+import org.apache.camel.main.Main;
+
+/**
+ * kafka-flows: Kafka patterns as Camel routes, run with Camel Main.
+ * Reads application.properties (+ application-{profile}.properties), from the working directory first and the
+ * copy packaged in the jar second; loads routes/*.camel.yaml the same way; starts a local broker when
+ * camel.component.kafka.brokers is unset. Serves the HTTP API on camel.server.port, metrics and health on
+ * camel.management.port.
+ */
+public final class KafkaFlowsApplication {
+
+    private KafkaFlowsApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        create(new Properties()).run(args);
+    }
+
+    /** A configured, not yet started Camel Main; {@code overrides} win over every properties file. */
+    public static Main create(Properties overrides) {
+        Main main = new Main(KafkaFlowsApplication.class);
+        main.setPropertyPlaceholderLocations(propertyLocations(profile(overrides)));
+        main.setOverrideProperties(overrides);
+        if (!overrides.containsKey("camel.main.routes-include-pattern")
+                && lookupSysOrEnv("camel.main.routes-include-pattern") == null) {
+            main.addInitialProperty("camel.main.routes-include-pattern", routesLocation());
+        }
+        main.addMainListener(new LocalBrokerMainListener());
+        main.addMainListener(new SharedAdminMainListener());
+        main.addMainListener(new FormPostAsJsonMainListener());
+        return main;
+    }
+
+    /** Earlier locations win in Camel's properties component: profile before base, working dir before jar. */
+    static String propertyLocations(String profile) {
+        List<String> locations = new ArrayList<>();
+        if (profile != null && !profile.isBlank()) {
+            locations.add("file:application-" + profile + ".properties;optional=true");
+            locations.add("classpath:application-" + profile + ".properties;optional=true");
+        }
+        locations.add("file:application.properties;optional=true");
+        locations.add("classpath:application.properties;optional=true");
+        return String.join(",", locations);
+    }
+
+    /** Routes are read from ./routes when the app runs from the repo, else from the copy inside the jar. */
+    static String routesLocation() {
+        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+    }
+
+    private static String profile(Properties overrides) {
+        String profile = overrides.getProperty("camel.main.profile");
+        if (profile == null) {
+            profile = lookupSysOrEnv("camel.main.profile");
+        }
+        if (profile == null) {
+            profile = fileProperty("camel.main.profile");
+        }
+        return profile;
+    }
+
+    private static String lookupSysOrEnv(String key) {
+        String value = System.getProperty(key);
+        if (value == null) {
+            value = System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+        }
+        return value;
+    }
+
+    private static String fileProperty(String key) {
+        Properties props = new Properties();
+        try {
+            Path file = Path.of("application.properties");
+            if (Files.isRegularFile(file)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    props.load(in);
+                }
+            } else {
+                try (InputStream in = KafkaFlowsApplication.class.getClassLoader().getResourceAsStream("application.properties")) {
+                    if (in != null) {
+                        props.load(in);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read application.properties", e);
+        }
+        return props.getProperty(key);
+    }
+}

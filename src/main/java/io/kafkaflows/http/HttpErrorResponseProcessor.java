@@ -1,0 +1,70 @@
+package io.kafkaflows.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the exception that ended an HTTP exchange into a JSON error {@code {"error", "detail"}} with a status that
+ * fits: the request's own fault 4xx, Kafka not reachable in time 503, anything unexpected 500 (logged, no stack
+ * trace in the response). Used by the shared {@code http-errors} route configuration.
+ */
+public final class HttpErrorResponseProcessor implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponseProcessor.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        HttpProblemException problem = toProblem(caught);
+        if (problem.status() >= 500) {
+            LOG.warn("{} {} failed: {} ({})", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_URI), problem.getMessage(), problem.error());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", problem.error());
+        body.put("detail", problem.getMessage());
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(JSON.writeValueAsBytes(body));
+    }
+
+    static HttpProblemException toProblem(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof HttpProblemException p) {
+                return p;
+            }
+            if (t instanceof JsonProcessingException j) {
+                return HttpProblemException.badRequest("invalid JSON: " + j.getOriginalMessage());
+            }
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+                return new HttpProblemException(413, "record_too_large", t.getMessage());
+            }
+            if (t instanceof InvalidTopicException || t instanceof UnknownTopicOrPartitionException) {
+                return HttpProblemException.badRequest(t.getMessage());
+            }
+            if (t instanceof AuthorizationException) {
+                return new HttpProblemException(403, "not_authorized", t.getMessage());
+            }
+            if (t instanceof TimeoutException) {
+                return new HttpProblemException(503, "kafka_unavailable", t.getMessage());
+            }
+        }
+        String detail = caught == null ? "unknown error" : caught.getClass().getSimpleName() + ": " + caught.getMessage();
+        return new HttpProblemException(500, "internal_error", detail);
+    }
+}

@@ -1,0 +1,50 @@
+package io.kafkaflows.kafka;
+
+import java.util.Properties;
+import java.util.Set;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Kafka client properties derived from the Kafka component's configuration ({@code camel.component.kafka.*}), so
+ * clients the app creates itself (admin, transactional producer) use exactly the brokers, security and tuning
+ * that the routes use.
+ */
+public final class KafkaClientProperties {
+
+    private KafkaClientProperties() {
+    }
+
+    public static Properties producer(CamelContext context) {
+        KafkaConfiguration config = configuration(context);
+        Properties props = config.createProducerProperties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getBrokers());
+        return props;
+    }
+
+    public static Properties admin(CamelContext context) {
+        KafkaConfiguration config = configuration(context);
+        Properties consumer = config.createConsumerProperties();
+        Set<String> names = AdminClientConfig.configNames();
+        Properties props = new Properties();
+        consumer.forEach((k, v) -> {
+            if (names.contains(k.toString())) {
+                props.put(k, v);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getBrokers());
+        return props;
+    }
+
+    private static KafkaConfiguration configuration(CamelContext context) {
+        KafkaConfiguration config = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
+        if (config.getBrokers() == null || config.getBrokers().isBlank()) {
+            throw new IllegalStateException("camel.component.kafka.brokers is not set");
+        }
+        return config;
+    }
+}

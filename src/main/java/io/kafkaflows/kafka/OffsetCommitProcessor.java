@@ -1,0 +1,62 @@
+package io.kafkaflows.kafka;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The last step of an at-least-once Kafka route: commits consumer offsets once the records before it were
+ * processed. The route consumes with {@code allowManualCommit=true} and {@code breakOnFirstError=true} (a failure
+ * never reaches this step; camel-kafka then commits what was processed and re-reads the failed record).
+ * Per record: commits (synchronously) on the last record of each partition in a poll, covering the records
+ * before it. Per batch ({@code batching=true}): commits the highest offset of each partition in the batch.
+ */
+public final class OffsetCommitProcessor implements Processor {
+
+    @Override
+    public void process(Exchange exchange) {
+        Endpoint from = exchange.getFromEndpoint();
+        if (from instanceof KafkaEndpoint kafka && kafka.getConfiguration().isBatching()) {
+            commitBatch(exchange);
+        } else if (Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_RECORD_BEFORE_COMMIT))) {
+            manualCommit(exchange.getMessage()).commit();
+        }
+    }
+
+    private static void commitBatch(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<Exchange> records = exchange.getIn().getBody(List.class);
+        Map<TopicPartition, Message> highest = new HashMap<>();
+        for (Exchange record : records) {
+            Message m = record.getMessage();
+            TopicPartition tp = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
+                    m.getHeader(KafkaConstants.PARTITION, Integer.class));
+            highest.merge(tp, m, (a, b) -> offset(a) >= offset(b) ? a : b);
+        }
+        for (Message last : highest.values()) {
+            manualCommit(last).commit();
+        }
+    }
+
+    private static long offset(Message m) {
+        return m.getHeader(KafkaConstants.OFFSET, Long.class);
+    }
+
+    private static KafkaManualCommit manualCommit(Message m) {
+        KafkaManualCommit commit = m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        if (commit == null) {
+            throw new IllegalStateException("No Kafka manual commit on the exchange: consume with allowManualCommit=true"
+                    + " and keep the Kafka headers until this step");
+        }
+        return commit;
+    }
+}
