@@ -18,9 +18,12 @@ public final class FormPostAsJsonMainListener extends MainListenerSupport {
 
     @Override
     public void afterStart(BaseMainSupport main) {
-        Router router = VertxPlatformHttpRouter.lookup(main.getCamelContext());
+        int port = Integer.parseInt(main.getCamelContext().getPropertiesComponent()
+                .resolveProperty("camel.server.port").orElse("8080"));
+        Router router = VertxPlatformHttpRouter.lookup(main.getCamelContext(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
-            return;
+            throw new IllegalStateException("no HTTP router on port " + port + " (camel.server.enabled=false?)");
         }
         router.route("/api/*").order(-1000).handler(ctx -> {
             String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);

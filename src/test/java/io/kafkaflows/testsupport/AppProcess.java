@@ -1,0 +1,117 @@
+package io.kafkaflows.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged app ({@code java -jar target/kafka-flows.jar}) as a child process, started from the project
+ * directory, so tests can SIGKILL or SIGTERM it like an operator would. Settings come as -D system properties
+ * and environment variables; output goes to {@code target/app-logs/<name>.log}.
+ */
+public final class AppProcess implements AutoCloseable {
+
+    private final String name;
+    private final Path log;
+    private final Process process;
+
+    private AppProcess(String name, Path log, Process process) {
+        this.name = name;
+        this.log = log;
+        this.process = process;
+    }
+
+    public static AppProcess start(String name, Map<String, String> systemProperties, Map<String, String> env) {
+        Path jar = Path.of("target", "kafka-flows.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: these tests run after 'package' (mvn verify)");
+        }
+        try {
+            Path logDir = Files.createDirectories(Path.of("target", "app-logs"));
+            Path log = logDir.resolve(name + ".log");
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-Xmx384m");
+            systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            cmd.add("-jar");
+            cmd.add(jar.toString());
+            ProcessBuilder builder = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            return new AppProcess(name, log, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (bounded) until the app's output contains the text; fails early if the app died. */
+    public AppProcess awaitLog(String text, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive() && !output().contains(text)) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            return output().contains(text);
+        });
+        return this;
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String tail() {
+        String out = output();
+        return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hooks, no commits, no goodbye to the group. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: a graceful stop. */
+    public void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
