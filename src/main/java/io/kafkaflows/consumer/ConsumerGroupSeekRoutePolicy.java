@@ -84,16 +84,21 @@ public final class ConsumerGroupSeekRoutePolicy extends RoutePolicySupport {
             case "end":
                 return OffsetSpec.latest();
             default:
-                try {
-                    return OffsetSpec.forTimestamp(OffsetDateTime.parse(seek).toInstant().toEpochMilli());
-                } catch (DateTimeParseException e) {
-                    try {
-                        return OffsetSpec.forTimestamp(Instant.parse(seek).toEpochMilli());
-                    } catch (DateTimeParseException again) {
-                        throw new IllegalArgumentException("flows.consumer.seek must be 'beginning', 'end' or an"
-                                + " ISO-8601 timestamp such as 2026-01-31T10:00:00Z, not '" + seek + "'");
-                    }
-                }
+                return OffsetSpec.forTimestamp(timestampOf(seek));
+        }
+    }
+
+    /** Epoch millis of an ISO-8601 instant (2026-01-31T10:00:00Z) or offset date-time (...T11:00:00+01:00). */
+    static long timestampOf(String seek) {
+        try {
+            return OffsetDateTime.parse(seek).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(seek).toEpochMilli();
+            } catch (DateTimeParseException again) {
+                throw new IllegalArgumentException("flows.consumer.seek must be 'beginning', 'end' or an"
+                        + " ISO-8601 timestamp such as 2026-01-31T10:00:00Z, not '" + seek + "'");
+            }
         }
     }
 

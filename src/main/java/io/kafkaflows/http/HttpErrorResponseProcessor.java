@@ -43,7 +43,8 @@ public final class HttpErrorResponseProcessor implements Processor {
         exchange.getMessage().setBody(JSON.writeValueAsBytes(body));
     }
 
-    static HttpProblemException toProblem(Throwable caught) {
+    /** The problem (status, code, detail) an exception stands for; unknown ones are 500. */
+    public static HttpProblemException toProblem(Throwable caught) {
         for (Throwable t = caught; t != null; t = t.getCause()) {
             if (t instanceof HttpProblemException p) {
                 return p;
