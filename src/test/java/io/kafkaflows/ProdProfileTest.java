@@ -1,0 +1,45 @@
+package io.kafkaflows;
+
+import java.util.Properties;
+
+import io.kafkaflows.testsupport.InProcessApp;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * camel.main.profile=prod layers application-prod.properties over application.properties: the guide's production
+ * settings reach the Kafka component and the demo generator stays off; the default profile has the demo on.
+ */
+class ProdProfileTest extends KafkaTestSupport {
+
+    @Test
+    void prodProfileCarriesTheGuidesProductionSettings() {
+        Properties props = appProperties();
+        props.remove("flows.demo.enabled");
+        props.setProperty("camel.main.profile", "prod");
+        try (InProcessApp app = InProcessApp.start(props)) {
+            KafkaConfiguration kafka = app.context().getComponent("kafka", KafkaComponent.class).getConfiguration();
+            assertEquals(100, kafka.getMaxPollRecords());
+            assertEquals(600000, kafka.getMaxPollIntervalMs());
+            assertFalse(kafka.isAutoCommitEnable());
+            assertEquals("all", kafka.getRequestRequiredAcks());
+            assertEquals(true, kafka.isEnableIdempotence());
+            assertEquals("Stopped", app.context().getRouteController().getRouteStatus("demo-generator").name());
+        }
+    }
+
+    @Test
+    void defaultProfileRunsTheDemo() {
+        Properties props = appProperties();
+        props.remove("flows.demo.enabled");
+        try (InProcessApp app = InProcessApp.start(props)) {
+            assertEquals("Started", app.context().getRouteController().getRouteStatus("demo-generator").name());
+            assertEquals(500, app.context().getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxPollRecords());
+        }
+    }
+}
