@@ -1,5 +1,6 @@
 package io.kafkaflows.admin;
 
+import java.time.Duration;
 import java.util.Properties;
 
 import org.apache.camel.CamelContext;
@@ -55,7 +56,7 @@ public final class SharedKafkaAdmin extends ServiceSupport implements CamelConte
         Admin current = admin;
         admin = null;
         if (current != null) {
-            current.close(java.time.Duration.ofSeconds(5));
+            current.close(Duration.ofSeconds(5));
         }
     }
 }

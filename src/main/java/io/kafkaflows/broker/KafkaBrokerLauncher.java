@@ -1,5 +1,7 @@
 package io.kafkaflows.broker;
 
+import java.net.InetAddress;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -233,7 +235,7 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         Path watchdogDir = installWatchdogClass();
         List<String> cmd = javaCommand(log4j, BrokerParentWatchdog.class.getName());
         int cp = cmd.indexOf("-cp") + 1;
-        cmd.set(cp, watchdogDir + java.io.File.pathSeparator + cmd.get(cp));
+        cmd.set(cp, watchdogDir + File.pathSeparator + cmd.get(cp));
         cmd.add(config.toString());
         Path out = dataDir.resolve("broker.out");
         outputMark = Files.exists(out) ? Files.size(out) : 0;
@@ -342,7 +344,7 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         }

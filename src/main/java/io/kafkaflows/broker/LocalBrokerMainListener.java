@@ -1,5 +1,6 @@
 package io.kafkaflows.broker;
 
+import java.util.Map;
 import java.nio.file.Path;
 
 import org.apache.camel.main.BaseMainSupport;
@@ -33,7 +34,7 @@ public final class LocalBrokerMainListener extends MainListenerSupport {
         Path dataDir = Path.of(pc.resolveProperty("flows.broker.data-dir").orElse("target/kafka-data"));
         int port = Integer.parseInt(pc.resolveProperty("flows.broker.port").orElse("9092"));
         String heap = pc.resolveProperty("flows.broker.heap").orElse("512m");
-        launcher = new KafkaBrokerLauncher(libDir, dataDir, port, heap, java.util.Map.of()).start();
+        launcher = new KafkaBrokerLauncher(libDir, dataDir, port, heap, Map.of()).start();
         pc.addOverrideProperty(BROKERS, launcher.bootstrapServers());
         LOG.info("Started local Kafka broker: bootstrap servers {}", launcher.bootstrapServers());
     }

@@ -1,5 +1,6 @@
 package io.kafkaflows.consumer;
 
+import java.util.Locale;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -78,7 +79,7 @@ public final class ConsumerGroupSeekRoutePolicy extends RoutePolicySupport {
 
     /** beginning | end | ISO-8601 instant or offset date-time. */
     static OffsetSpec parse(String seek) {
-        switch (seek.toLowerCase(java.util.Locale.ROOT)) {
+        switch (seek.toLowerCase(Locale.ROOT)) {
             case "beginning":
                 return OffsetSpec.earliest();
             case "end":

@@ -1,5 +1,6 @@
 package io.kafkaflows.http;
 
+import java.util.Locale;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -27,7 +28,7 @@ public final class FormPostAsJsonMainListener extends MainListenerSupport {
         }
         router.route("/api/*").order(-1000).handler(ctx -> {
             String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-            if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)) {
+            if (type != null && type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
                 ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
             }
             ctx.next();

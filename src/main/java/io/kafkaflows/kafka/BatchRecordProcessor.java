@@ -1,5 +1,6 @@
 package io.kafkaflows.kafka;
 
+import org.apache.camel.util.CaseInsensitiveMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -14,7 +15,7 @@ public final class BatchRecordProcessor implements Processor {
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
         if (message.getBody() instanceof Exchange record) {
-            message.setHeaders(new org.apache.camel.util.CaseInsensitiveMap(record.getMessage().getHeaders()));
+            message.setHeaders(new CaseInsensitiveMap(record.getMessage().getHeaders()));
             message.setBody(record.getMessage().getBody());
         }
     }

@@ -8,6 +8,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -58,6 +60,14 @@ class LocalBrokerSelectionTest extends KafkaTestSupport {
             assertEquals(503, response.statusCode(), response.body());
             assertEquals("kafka_unavailable", JSON.readTree(response.body()).get("error").asText());
             assertTrue(seconds < 15, "answered within the configured bounds, took " + seconds + " s");
+
+            HttpResponse<String> accepted = app.post("/api/topics/nowhere/records?async=true", "application/json", "{\"value\":2}");
+            assertEquals(202, accepted.statusCode(), "async answers at once, even with Kafka down");
+            ManagedRouteMBean asyncRoute = app.context().getCamelContextExtension()
+                    .getContextPlugin(ManagedCamelContext.class).getManagedRoute("producer-async-send");
+            // the delivery failure is caught (and logged at ERROR) inside the route: completed, not failed
+            await().atMost(Duration.ofSeconds(20)).until(() -> asyncRoute.getExchangesCompleted() == 1);
+            assertEquals(0, asyncRoute.getExchangesFailed());
         }
     }
 

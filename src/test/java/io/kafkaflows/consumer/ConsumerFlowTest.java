@@ -1,5 +1,7 @@
 package io.kafkaflows.consumer;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,6 +81,23 @@ class ConsumerFlowTest extends KafkaTestSupport {
                 String id = "\"id\":" + i + "}";
                 assertTrue(bodies.stream().anyMatch(b -> b.endsWith(id)), "record " + i + " processed: " + bodies);
             }
+        }
+    }
+
+    /** Only flows.consumer.sink changes: events land in a file, one JSON line each. */
+    @Test
+    void fileSinkWritesOneLinePerEvent() throws Exception {
+        String topic = createTopic(unique("consumer-file"), 1);
+        String group = unique("group");
+        produceEvents(topic, 0, 4);
+        Path dir = Files.createDirectories(Path.of("target", "test-sinks", unique("file")));
+        Properties props = consumerApp(topic, group);
+        props.setProperty("flows.consumer.sink", "file:" + dir + "?fileName=events.jsonl&fileExist=Append&appendChars=\\\\n");
+        try (InProcessApp app = InProcessApp.start(props)) {
+            Path file = dir.resolve("events.jsonl");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 4);
+            assertEquals(List.of("{\"id\":0}", "{\"id\":1}", "{\"id\":2}", "{\"id\":3}"), Files.readAllLines(file));
+            await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(group, topic) == 4);
         }
     }
 
