@@ -119,6 +119,33 @@ class ConsumerFlowTest extends KafkaTestSupport {
         }
     }
 
+    /** A record of a batch fails once: the whole batch is read again, nothing is skipped or committed early. */
+    @Test
+    void failedBatchIsReadAgain() throws Exception {
+        String topic = createTopic(unique("consumer-batch-retry"), 1);
+        String group = unique("group");
+        produceEvents(topic, 0, 20);
+        Properties props = consumerApp(topic, group);
+        props.setProperty("flows.consumer.batch", "true");
+        props.setProperty("flows.consumer.batch-size", "20");
+        try (InProcessApp app = InProcessApp.start(props)) {
+            MockEndpoint sink = sink(app);
+            AtomicInteger failures = new AtomicInteger();
+            sink.whenAnyExchangeReceived(exchange -> {
+                if (exchange.getMessage().getBody(String.class).contains("\"id\":7}") && failures.getAndIncrement() == 0) {
+                    throw new IllegalStateException("sink down (simulated)");
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, topic) == 20);
+            List<String> bodies = sink.getExchanges().stream().map(e -> e.getMessage().getBody(String.class)).toList();
+            for (int i = 0; i < 20; i++) {
+                String id = "\"id\":" + i + "}";
+                assertTrue(bodies.stream().anyMatch(b -> b.endsWith(id)), "record " + i + " processed: " + bodies);
+            }
+            assertEquals(2, bodies.stream().filter(b -> b.endsWith("\"id\":0}")).count(), "the batch was read again from its start");
+        }
+    }
+
     @Test
     void seekEndSkipsHistoryAndSeekBeginningReplaysIt() throws Exception {
         String topic = createTopic(unique("consumer-seek"), 2);
