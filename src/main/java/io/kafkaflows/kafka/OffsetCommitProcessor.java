@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
  * processed. The route consumes with {@code allowManualCommit=true} and {@code breakOnFirstError=true} (a failure
  * never reaches this step; camel-kafka then commits what was processed and re-reads the failed record).
  * Per record: commits (synchronously) on the last record of each partition in a poll, covering the records
- * before it. Per batch ({@code batching=true}): commits the highest offset of each partition in the batch.
+ * before it. Per batch ({@code batching=true}): commits the highest offset of each partition in the batch (at the
+ * end of the batch route; inside the batch, e.g. after one record was dead-lettered, it does nothing).
  */
 public final class OffsetCommitProcessor implements Processor {
 
@@ -32,12 +33,14 @@ public final class OffsetCommitProcessor implements Processor {
         }
     }
 
+    /** The whole batch: its body is the list of record exchanges. A single record of a batch commits nothing. */
     private static void commitBatch(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        List<Exchange> records = exchange.getIn().getBody(List.class);
+        if (!(exchange.getIn().getBody() instanceof List<?> records)) {
+            return;
+        }
         Map<TopicPartition, Message> highest = new HashMap<>();
-        for (Exchange record : records) {
-            Message m = record.getMessage();
+        for (Object item : records) {
+            Message m = ((Exchange) item).getMessage();
             TopicPartition tp = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
                     m.getHeader(KafkaConstants.PARTITION, Integer.class));
             highest.merge(tp, m, (a, b) -> offset(a) >= offset(b) ? a : b);

@@ -119,30 +119,35 @@ class ConsumerFlowTest extends KafkaTestSupport {
         }
     }
 
-    /** A record of a batch fails once: the whole batch is read again, nothing is skipped or committed early. */
+    /** In batch mode a failing record is retried and dead-lettered on its own; the rest of the batch goes on. */
     @Test
-    void failedBatchIsReadAgain() throws Exception {
-        String topic = createTopic(unique("consumer-batch-retry"), 1);
+    void failingRecordInABatchIsDeadLetteredAlone() throws Exception {
+        String topic = createTopic(unique("consumer-batch-dlq"), 1);
         String group = unique("group");
+        String dlq = createTopic(unique("consumer-batch-dead"), 1);
         produceEvents(topic, 0, 20);
         Properties props = consumerApp(topic, group);
         props.setProperty("flows.consumer.batch", "true");
         props.setProperty("flows.consumer.batch-size", "20");
+        props.setProperty("flows.consumer.dlq-topic", dlq);
+        props.setProperty("flows.errors.initial-delay", "10");
         try (InProcessApp app = InProcessApp.start(props)) {
             MockEndpoint sink = sink(app);
-            AtomicInteger failures = new AtomicInteger();
             sink.whenAnyExchangeReceived(exchange -> {
-                if (exchange.getMessage().getBody(String.class).contains("\"id\":7}") && failures.getAndIncrement() == 0) {
-                    throw new IllegalStateException("sink down (simulated)");
+                if (exchange.getMessage().getBody(String.class).endsWith("\"id\":7}")) {
+                    throw new IllegalStateException("sink rejects id 7 (simulated)");
                 }
             });
             await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, topic) == 20);
             List<String> bodies = sink.getExchanges().stream().map(e -> e.getMessage().getBody(String.class)).toList();
             for (int i = 0; i < 20; i++) {
                 String id = "\"id\":" + i + "}";
-                assertTrue(bodies.stream().anyMatch(b -> b.endsWith(id)), "record " + i + " processed: " + bodies);
+                assertTrue(bodies.stream().anyMatch(b -> b.endsWith(id)), "record " + i + " reached the sink: " + bodies);
             }
-            assertEquals(2, bodies.stream().filter(b -> b.endsWith("\"id\":0}")).count(), "the batch was read again from its start");
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, "read_committed", 1, Duration.ofSeconds(30));
+            assertEquals(1, dead.size());
+            assertEquals("{\"id\":7}", text(dead.get(0).value()));
+            assertEquals("7", text(dead.get(0).headers().lastHeader("dlq.source.offset").value()));
         }
     }
 

@@ -28,6 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Base class of every test that needs Kafka: starts one real broker per test JVM through the project's
  * {@link KafkaBrokerLauncher} (a separate JVM, so tests may kill it), and owns the test side's only admin client,
@@ -85,6 +87,8 @@ public abstract class KafkaTestSupport {
         try {
             admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
                     .all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin().describeTopics(List.of(name)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(name).partitions().stream().allMatch(p -> p.leader() != null));
             return name;
         } catch (Exception e) {
             throw new IllegalStateException("could not create topic " + name, e);
@@ -97,6 +101,9 @@ public abstract class KafkaTestSupport {
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            // seen here: idempotent batches racing a just-created partition's leadership got stuck retrying
+            // OUT_OF_ORDER_SEQUENCE_NUMBER; one request in flight keeps the test producer's batches in order
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             producer = new KafkaProducer<>(props);

@@ -1,0 +1,224 @@
+package io.kafkaflows.deadletter;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.kafkaflows.kafka.KafkaClientProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the failed record to the dead-letter topic and waits for the broker's acknowledgement (acks=all), so the
+ * caller may commit the source offset only afterwards. The dead-letter record keeps the original key, value bytes
+ * and headers, and adds {@link DeadLetterHeaders context headers}. Topic: {@code flows.<flow>.dlq-topic} if set,
+ * else {@code flows.dlq.topic}; the flow is the route's group. If the record would be too large, it is written
+ * once more without its value (header {@link DeadLetterHeaders#VALUE_OMITTED}); it never loops. If the write fails,
+ * throws {@link DeadLetterWriteException} and reports DOWN on {@link DeadLetterHealthCheck}.
+ */
+public final class DeadLetterProcessor extends ServiceSupport implements Processor, CamelContextAware {
+
+    /** Exchange property counting redeliveries (see {@link RedeliveryCountProcessor}). */
+    public static final String REDELIVERIES = "kafkaflowsRedeliveries";
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
+
+    private CamelContext camelContext;
+    private String topic = "dead-letter";
+    private long sendTimeoutMs = 30_000;
+    private int stackTraceLimit = 4000;
+    private final DeadLetterHealthCheck health = new DeadLetterHealthCheck();
+    private volatile Producer<byte[], byte[]> producer;
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+
+    public void setSendTimeoutMs(long sendTimeoutMs) {
+        this.sendTimeoutMs = sendTimeoutMs;
+    }
+
+    public void setStackTraceLimit(int stackTraceLimit) {
+        this.stackTraceLimit = stackTraceLimit;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message record = recordOf(exchange);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String routeId = exchange.getFromRouteId();
+        String flow = flowOf(routeId);
+        String target = camelContext.getPropertiesComponent().resolveProperty("flows." + flow + ".dlq-topic").orElse(topic);
+        int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
+        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(target, null,
+                record.getHeader(KafkaConstants.KEY, byte[].class), record.getBody(byte[].class),
+                headers(record, failure, attempts, routeId, flow));
+        try {
+            send(dead);
+        } catch (RecordTooLargeException tooLarge) {
+            List<Header> headers = new ArrayList<>();
+            dead.headers().forEach(headers::add);
+            int size = dead.value() == null ? 0 : dead.value().length;
+            headers.add(header(DeadLetterHeaders.VALUE_OMITTED, "record too large for the dead-letter topic ("
+                    + size + " value bytes); read it from the source offset"));
+            sendOrFail(new ProducerRecord<>(target, null, dead.key(), null, headers), target);
+        } catch (Exception e) {
+            failWrite(target, e);
+        }
+        health.writeSucceeded();
+        String reason = failure == null ? "unknown" : failure.getClass().getName();
+        registry().counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();
+        LOG.warn("Dead-lettered {}-{}@{} (route {}, {} attempt(s)) to {}: {}", header(record, KafkaConstants.TOPIC),
+                header(record, KafkaConstants.PARTITION), header(record, KafkaConstants.OFFSET), routeId, attempts,
+                target, failure == null ? "" : failure.toString());
+    }
+
+    /** The record as consumed: the message itself, or inside a batch split the record exchange it carries. */
+    private static Message recordOf(Exchange exchange) {
+        Object body = exchange.getIn().getBody();
+        return body instanceof Exchange record ? record.getMessage() : exchange.getIn();
+    }
+
+    private String flowOf(String routeId) {
+        Route route = routeId == null ? null : camelContext.getRoute(routeId);
+        String group = route == null ? null : route.getGroup();
+        return group != null ? group : routeId == null ? "unknown" : routeId;
+    }
+
+    private List<Header> headers(Message record, Throwable failure, int attempts, String routeId, String flow) {
+        List<Header> headers = new ArrayList<>();
+        for (Map.Entry<String, Object> h : record.getHeaders().entrySet()) {
+            String name = h.getKey();
+            if (name.regionMatches(true, 0, "camel", 0, 5) || DeadLetterHeaders.isContextHeader(name)) {
+                continue;
+            }
+            Object v = h.getValue();
+            headers.add(new RecordHeader(name, v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, header(record, KafkaConstants.TOPIC)));
+        headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, header(record, KafkaConstants.PARTITION)));
+        headers.add(header(DeadLetterHeaders.SOURCE_OFFSET, header(record, KafkaConstants.OFFSET)));
+        headers.add(header(DeadLetterHeaders.SOURCE_TIMESTAMP, header(record, KafkaConstants.TIMESTAMP)));
+        headers.add(header(DeadLetterHeaders.EXCEPTION_CLASS, failure == null ? "" : failure.getClass().getName()));
+        headers.add(header(DeadLetterHeaders.EXCEPTION_MESSAGE, failure == null ? "" : String.valueOf(failure.getMessage())));
+        headers.add(header(DeadLetterHeaders.EXCEPTION_STACKTRACE, stackTrace(failure)));
+        headers.add(header(DeadLetterHeaders.ATTEMPTS, String.valueOf(attempts)));
+        headers.add(header(DeadLetterHeaders.ROUTE, routeId));
+        headers.add(header(DeadLetterHeaders.FLOW, flow));
+        headers.add(header(DeadLetterHeaders.FAILED_AT, Instant.now().toString()));
+        return headers;
+    }
+
+    private String stackTrace(Throwable failure) {
+        if (failure == null) {
+            return "";
+        }
+        StringWriter text = new StringWriter();
+        failure.printStackTrace(new PrintWriter(text));
+        String trace = text.toString();
+        return trace.length() <= stackTraceLimit ? trace : trace.substring(0, stackTraceLimit) + "\n\t... (truncated)";
+    }
+
+    private static String header(Message m, String name) {
+        Object v = m.getHeader(name);
+        return v == null ? "" : v.toString();
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record) throws Exception {
+        try {
+            producer().send(record).get(sendTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private void sendOrFail(ProducerRecord<byte[], byte[]> record, String target) {
+        try {
+            send(record);
+        } catch (Exception e) {
+            failWrite(target, e);
+        }
+    }
+
+    private void failWrite(String target, Exception e) {
+        health.writeFailed(target, e);
+        throw new DeadLetterWriteException("Could not write to dead-letter topic " + target
+                + "; the source offset stays uncommitted and the record will be read again", e);
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? registry : Metrics.globalRegistry;
+    }
+
+    private Producer<byte[], byte[]> producer() {
+        if (producer == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    Properties props = KafkaClientProperties.producer(camelContext);
+                    props.put(ProducerConfig.ACKS_CONFIG, "all");
+                    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-dead-letter");
+                    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+                    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+                    producer = new KafkaProducer<>(props);
+                }
+            }
+        }
+        return producer;
+    }
+
+    @Override
+    protected void doStart() {
+        HealthCheckHelper.getHealthCheckRegistry(camelContext).register(health);
+    }
+
+    @Override
+    protected void doStop() {
+        Producer<byte[], byte[]> current = producer;
+        producer = null;
+        if (current != null) {
+            current.close(Duration.ofSeconds(5));
+        }
+    }
+}
