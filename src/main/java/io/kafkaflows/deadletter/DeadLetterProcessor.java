@@ -8,11 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.kafkaflows.kafka.KafkaClientProperties;
+import io.kafkaflows.kafka.KafkaRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
@@ -20,18 +19,15 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +79,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         Message record = recordOf(exchange);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String routeId = exchange.getFromRouteId();
-        String flow = flowOf(routeId);
+        String flow = KafkaRecords.flowOf(exchange);
         String target = camelContext.getPropertiesComponent().resolveProperty("flows." + flow + ".dlq-topic").orElse(topic);
         int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(target, null,
@@ -115,22 +111,8 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         return body instanceof Exchange record ? record.getMessage() : exchange.getIn();
     }
 
-    private String flowOf(String routeId) {
-        Route route = routeId == null ? null : camelContext.getRoute(routeId);
-        String group = route == null ? null : route.getGroup();
-        return group != null ? group : routeId == null ? "unknown" : routeId;
-    }
-
     private List<Header> headers(Message record, Throwable failure, int attempts, String routeId, String flow) {
-        List<Header> headers = new ArrayList<>();
-        for (Map.Entry<String, Object> h : record.getHeaders().entrySet()) {
-            String name = h.getKey();
-            if (name.regionMatches(true, 0, "camel", 0, 5) || DeadLetterHeaders.isContextHeader(name)) {
-                continue;
-            }
-            Object v = h.getValue();
-            headers.add(new RecordHeader(name, v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8)));
-        }
+        List<Header> headers = KafkaRecords.headersOf(record, DeadLetterHeaders::isContextHeader);
         headers.add(header(DeadLetterHeaders.SOURCE_TOPIC, header(record, KafkaConstants.TOPIC)));
         headers.add(header(DeadLetterHeaders.SOURCE_PARTITION, header(record, KafkaConstants.PARTITION)));
         headers.add(header(DeadLetterHeaders.SOURCE_OFFSET, header(record, KafkaConstants.OFFSET)));
@@ -195,13 +177,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         if (producer == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Properties props = KafkaClientProperties.producer(camelContext);
-                    props.put(ProducerConfig.ACKS_CONFIG, "all");
-                    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-dead-letter");
-                    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    producer = new KafkaProducer<>(props);
+                    producer = KafkaRecords.bytesProducer(camelContext, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-dead-letter"));
                 }
             }
         }

@@ -1,10 +1,10 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.kafka.KafkaRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.Route;
 
 /**
  * Runs before each redelivery (onRedelivery of the shared error handler): counts attempts on the exchange, for the
@@ -15,8 +15,7 @@ public final class RedeliveryCountProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         exchange.setProperty(DeadLetterProcessor.REDELIVERIES, exchange.getProperty(DeadLetterProcessor.REDELIVERIES, 0, Integer.class) + 1);
-        Route route = exchange.getFromRouteId() == null ? null : exchange.getContext().getRoute(exchange.getFromRouteId());
-        String flow = route != null && route.getGroup() != null ? route.getGroup() : String.valueOf(exchange.getFromRouteId());
+        String flow = KafkaRecords.flowOf(exchange);
         MeterRegistry registry = exchange.getContext().getRegistry().findSingleByType(MeterRegistry.class);
         (registry != null ? registry : Metrics.globalRegistry).counter("kafkaflows.redeliveries", "flow", flow).increment();
     }

@@ -1,15 +1,13 @@
 package io.kafkaflows.producer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-import io.kafkaflows.kafka.KafkaClientProperties;
+import io.kafkaflows.kafka.KafkaRecords;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -17,14 +15,11 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,12 +99,8 @@ public final class TransactionalSendProcessor extends ServiceSupport implements 
 
     private Producer<byte[], byte[]> producer() {
         if (producer == null) {
-            Properties props = KafkaClientProperties.producer(camelContext);
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(props);
+            Producer<byte[], byte[]> created = KafkaRecords.bytesProducer(camelContext,
+                    Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId));
             try {
                 created.initTransactions();
             } catch (RuntimeException e) {
@@ -122,15 +113,7 @@ public final class TransactionalSendProcessor extends ServiceSupport implements 
     }
 
     static ProducerRecord<byte[], byte[]> toProducerRecord(String topic, Message record) {
-        List<Header> headers = new ArrayList<>();
-        for (Map.Entry<String, Object> header : record.getHeaders().entrySet()) {
-            if (header.getKey().regionMatches(true, 0, "camel", 0, 5)) {
-                continue;
-            }
-            Object value = header.getValue();
-            byte[] bytes = value instanceof byte[] b ? b : value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8);
-            headers.add(new RecordHeader(header.getKey(), bytes));
-        }
+        List<Header> headers = KafkaRecords.headersOf(record, name -> false);
         return new ProducerRecord<>(topic, record.getHeader(KafkaConstants.PARTITION_KEY, Integer.class), null,
                 record.getHeader(KafkaConstants.KEY, byte[].class), record.getBody(byte[].class), headers);
     }

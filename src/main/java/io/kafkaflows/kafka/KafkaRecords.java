@@ -1,0 +1,63 @@
+package io.kafkaflows.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Route;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Small helpers shared by the beans that write Kafka records themselves (dead letters, transactional writes): the
+ * Kafka headers of a Camel message, a bytes producer configured like the routes' ones, and the flow a route
+ * belongs to.
+ */
+public final class KafkaRecords {
+
+    private KafkaRecords() {
+    }
+
+    /** The message's headers as Kafka headers, leaving out Camel's own (any case) and those {@code skip} rejects. */
+    public static List<Header> headersOf(Message message, Predicate<String> skip) {
+        List<Header> headers = new ArrayList<>();
+        for (Map.Entry<String, Object> h : message.getHeaders().entrySet()) {
+            String name = h.getKey();
+            if (name.regionMatches(true, 0, "camel", 0, 5) || skip.test(name)) {
+                continue;
+            }
+            Object v = h.getValue();
+            headers.add(new RecordHeader(name, v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        return headers;
+    }
+
+    /** A byte[] producer with acks=all and idempotence, on the Kafka component's settings plus {@code extra}. */
+    public static Producer<byte[], byte[]> bytesProducer(CamelContext context, Map<String, Object> extra) {
+        Properties props = KafkaClientProperties.producer(context);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.putAll(extra);
+        return new KafkaProducer<>(props);
+    }
+
+    /** The flow of the route the exchange came from: the route's group (consumer, transform, ...), else its id. */
+    public static String flowOf(Exchange exchange) {
+        String routeId = exchange.getFromRouteId();
+        Route route = routeId == null ? null : exchange.getContext().getRoute(routeId);
+        String group = route == null ? null : route.getGroup();
+        return group != null ? group : routeId == null ? "unknown" : routeId;
+    }
+}
