@@ -2,7 +2,6 @@ package io.kafkaflows.consumer;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,23 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConsumerCrashIT extends KafkaTestSupport {
 
-    private static Map<String, String> settings(String topic, String group) {
-        Map<String, String> props = new HashMap<>();
-        props.put("camel.component.kafka.brokers", bootstrapServers());
-        props.put("camel.server.port", String.valueOf(FreePorts.next()));
-        props.put("camel.management.port", String.valueOf(FreePorts.next()));
-        props.put("flows.demo.enabled", "false");
-        // a killed member is noticed after the session timeout: keep restarts quick
-        props.put("camel.component.kafka.session-timeout-ms", "6000");
-        props.put("camel.component.kafka.heartbeat-interval-ms", "1000");
-        props.put("flows.consumer.topic", topic);
-        props.put("flows.consumer.group-id", group);
-        props.put("flows.transform.input-topic", unique("unused-in"));
-        props.put("flows.transform.output-topic", unique("unused-out"));
-        props.put("flows.transform.group-id", unique("unused-group"));
-        return props;
-    }
-
     private static void produceIds(String topic, int count) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -70,14 +52,14 @@ class ConsumerCrashIT extends KafkaTestSupport {
             sink.holdAfter(50);
             Map<String, String> env = Map.of("FLOWS_CONSUMER_SINK", sink.uri());
             long committedAtKill;
-            try (AppProcess first = AppProcess.start(unique("consumer-crash-a"), settings(topic, group), env)) {
+            try (AppProcess first = AppProcess.start(unique("consumer-crash-a"), childAppSettings(topic, group), env)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> sink.received().size() == 50);
                 committedAtKill = committedTotal(group, topic);
                 assertTrue(committedAtKill < 50, "processed 50, committed " + committedAtKill + ": kill lands before the commit");
                 first.kill();
             }
             sink.release();
-            try (AppProcess second = AppProcess.start(unique("consumer-crash-b"), settings(topic, group), env)) {
+            try (AppProcess second = AppProcess.start(unique("consumer-crash-b"), childAppSettings(topic, group), env)) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> countsById(sink.received()).size() == total);
                 await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(group, topic) == total);
                 second.stop();
@@ -105,12 +87,12 @@ class ConsumerCrashIT extends KafkaTestSupport {
             Map<String, String> env = Map.of("FLOWS_CONSUMER_SINK", sink.uri());
             for (int round = 0; round < 2; round++) {
                 int killAt = sink.received().size() + 200 + random.nextInt(800);
-                try (AppProcess app = AppProcess.start(unique("consumer-kill-" + round), settings(topic, group), env)) {
+                try (AppProcess app = AppProcess.start(unique("consumer-kill-" + round), childAppSettings(topic, group), env)) {
                     await().atMost(Duration.ofSeconds(90)).until(() -> sink.received().size() >= killAt);
                     app.kill();
                 }
             }
-            try (AppProcess last = AppProcess.start(unique("consumer-kill-final"), settings(topic, group), env)) {
+            try (AppProcess last = AppProcess.start(unique("consumer-kill-final"), childAppSettings(topic, group), env)) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> countsById(sink.received()).size() == total);
                 await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(group, topic) == total);
                 last.stop();

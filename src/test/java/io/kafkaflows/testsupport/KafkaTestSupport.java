@@ -217,4 +217,22 @@ public abstract class KafkaTestSupport {
         props.setProperty("flows.producer.transactional-id", unique("producer-tx"));
         return props;
     }
+
+    /** -D settings for the packaged app as a child process: test broker, free ports, no demo, the consumer flow. */
+    protected static Map<String, String> childAppSettings(String consumerTopic, String consumerGroup) {
+        Map<String, String> props = new HashMap<>();
+        props.put("camel.component.kafka.brokers", bootstrapServers());
+        props.put("camel.server.port", String.valueOf(FreePorts.next()));
+        props.put("camel.management.port", String.valueOf(FreePorts.next()));
+        props.put("flows.demo.enabled", "false");
+        // a killed member is noticed after the session timeout: keep restarts quick
+        props.put("camel.component.kafka.session-timeout-ms", "6000");
+        props.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+        props.put("flows.consumer.topic", consumerTopic);
+        props.put("flows.consumer.group-id", consumerGroup);
+        props.put("flows.transform.input-topic", unique("unused-in"));
+        props.put("flows.transform.output-topic", unique("unused-out"));
+        props.put("flows.transform.group-id", unique("unused-group"));
+        return props;
+    }
 }
