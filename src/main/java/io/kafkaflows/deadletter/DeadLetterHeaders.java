@@ -26,7 +26,8 @@ public final class DeadLetterHeaders {
     private DeadLetterHeaders() {
     }
 
+    /** Context headers of an earlier dead-lettering are replaced; the replay count is kept (it is the loop guard). */
     static boolean isContextHeader(String name) {
-        return name.startsWith("dlq.");
+        return name.startsWith("dlq.") && !name.equals(REPLAY_COUNT);
     }
 }
