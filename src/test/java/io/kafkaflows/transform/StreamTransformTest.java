@@ -52,4 +52,28 @@ class StreamTransformTest extends KafkaTestSupport {
             assertFalse(admin().listTopics().names().get().contains(decoy), "nothing was redirected to " + decoy);
         }
     }
+
+    /** A "text" that is not a string is dead-lettered as invalid; a tombstone passes through with its key. */
+    @Test
+    void invalidEventsAreDeadLetteredAndTombstonesForwarded() throws Exception {
+        Properties props = appProperties();
+        String input = createTopic(props.getProperty("flows.transform.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.transform.output-topic"), 1);
+        String dlq = createTopic(unique("transform-dead"), 1);
+        props.setProperty("flows.transform.dlq-topic", dlq);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            produce(List.of(new ProducerRecord<>(input, bytes("a"), bytes("{\"text\":5}")),
+                    new ProducerRecord<>(input, bytes("gone"), (byte[]) null),
+                    new ProducerRecord<>(input, bytes("b"), bytes("{\"text\":\"ok\"}"))));
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 2, Duration.ofSeconds(30));
+            assertEquals(2, out.size());
+            assertEquals("gone", text(out.get(0).key()));
+            assertNull(out.get(0).value(), "tombstone forwarded as a tombstone");
+            assertEquals(JSON.readTree("{\"text\":\"OK\"}"), JSON.readTree(out.get(1).value()));
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, "read_committed", 1, Duration.ofSeconds(30));
+            assertEquals(1, dead.size());
+            assertArrayEquals(bytes("{\"text\":5}"), dead.get(0).value());
+            assertEquals("transform", text(dead.get(0).headers().lastHeader("dlq.flow").value()));
+        }
+    }
 }
