@@ -26,6 +26,15 @@ public final class KafkaClientProperties {
         return props;
     }
 
+    /** Consumer settings of the component, without a group: for readers that assign partitions themselves. */
+    public static Properties consumer(CamelContext context) {
+        KafkaConfiguration config = configuration(context);
+        Properties props = config.createConsumerProperties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getBrokers());
+        props.remove(CommonClientConfigs.GROUP_ID_CONFIG);
+        return props;
+    }
+
     public static Properties admin(CamelContext context) {
         KafkaConfiguration config = configuration(context);
         Properties consumer = config.createConsumerProperties();
