@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * and headers, and adds {@link DeadLetterHeaders context headers}. Topic: {@code flows.<flow>.dlq-topic} if set,
  * else {@code flows.dlq.topic}; the flow is the route's group. If the record would be too large, it is written
  * once more without its value (header {@link DeadLetterHeaders#VALUE_OMITTED}); it never loops. If the write fails,
- * throws {@link DeadLetterWriteException} and reports DOWN on {@link DeadLetterHealthCheck}.
+ * reports DOWN on {@link DeadLetterHealthCheck}, pauses {@code flows.dlq.failure-backoff-ms} (the consumer is not
+ * spinning) and throws {@link DeadLetterWriteException}: nothing is committed and the record is read again.
  */
 public final class DeadLetterProcessor extends ServiceSupport implements Processor, CamelContextAware {
 
@@ -49,6 +50,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     private String topic = "dead-letter";
     private long sendTimeoutMs = 30_000;
     private int stackTraceLimit = 4000;
+    private long failureBackoffMs = 5000;
     private final DeadLetterHealthCheck health = new DeadLetterHealthCheck();
     private volatile Producer<byte[], byte[]> producer;
 
@@ -58,6 +60,11 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
 
     public void setSendTimeoutMs(long sendTimeoutMs) {
         this.sendTimeoutMs = sendTimeoutMs;
+    }
+
+    /** How long the consumer waits after a failed dead-letter write before the record is read again. */
+    public void setFailureBackoffMs(long failureBackoffMs) {
+        this.failureBackoffMs = failureBackoffMs;
     }
 
     public void setStackTraceLimit(int stackTraceLimit) {
@@ -164,6 +171,13 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
 
     private void failWrite(String target, Exception e) {
         health.writeFailed(target, e);
+        LOG.error("Dead-letter topic {} is not writable ({}); not committing, pausing {} ms, then reading the record again",
+                target, e.toString(), failureBackoffMs);
+        try {
+            Thread.sleep(failureBackoffMs);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
         throw new DeadLetterWriteException("Could not write to dead-letter topic " + target
                 + "; the source offset stays uncommitted and the record will be read again", e);
     }

@@ -44,6 +44,7 @@ class DeadLetterFlowTest extends KafkaTestSupport {
         props.setProperty("flows.errors.max-redeliveries", String.valueOf(MAX_REDELIVERIES));
         props.setProperty("flows.errors.initial-delay", "10");
         props.setProperty("flows.errors.max-delay", "40");
+        props.setProperty("flows.dlq.failure-backoff-ms", "500");
         return props;
     }
 
@@ -204,6 +205,10 @@ class DeadLetterFlowTest extends KafkaTestSupport {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get(management, "/observe/health?data=true").body()
                     .contains("is not writable"));
             assertEquals(503, app.get(management, "/observe/health").statusCode());
+            // the record before the poison is committed when the failed write sends the consumer back to re-read
+            await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(group, topic) == 1);
+            assertEquals(0, endOffsetTotal(dlq));
+            assertEquals(503, app.get(management, "/observe/health").statusCode(), "still DOWN, still not past the poison");
             assertEquals(1L, committedTotal(group, topic), "committed up to the poison record, not past it");
             MockEndpoint sink = app.context().getEndpoint("mock:consumed", MockEndpoint.class);
             assertEquals(1, sink.getExchanges().stream().map(e -> e.getMessage().getBody(String.class)).distinct().count());
