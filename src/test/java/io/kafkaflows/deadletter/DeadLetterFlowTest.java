@@ -225,4 +225,17 @@ class DeadLetterFlowTest extends KafkaTestSupport {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get(management, "/observe/health").statusCode() == 200);
         }
     }
+
+    /** Retries that could hold a poll past max.poll.interval.ms are refused at start, with the numbers. */
+    @Test
+    void retrySettingsThatCouldOutlastThePollIntervalAreRefused() {
+        Properties props = app(unique("dlq-budget"), unique("dlq-budget-dead"));
+        props.setProperty("flows.consumer.max-poll-records", "500");
+        props.setProperty("flows.errors.initial-delay", "1000");
+        props.setProperty("flows.errors.max-delay", "10000");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> InProcessApp.start(props).close());
+        String message = String.valueOf(e.getCause()) + e.getMessage();
+        assertTrue(message.contains("max.poll.interval.ms"), message);
+    }
 }

@@ -120,4 +120,25 @@ class DlqReplayTest extends KafkaTestSupport {
             assertEquals(3, endOffsetTotal(dlq), "nothing more was dead-lettered: the loop stopped");
         }
     }
+
+    /** flows.replay.on-start=true runs one replay with the configured filter when the app starts. */
+    @Test
+    void replayRunsOnStartWhenConfigured() throws Exception {
+        String topic = createTopic(unique("replay-start"), 1);
+        String dlq = createTopic(unique("replay-start-dead"), 1);
+        String target = createTopic(unique("replay-start-target"), 1);
+        ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(dlq, bytes("k"), bytes("{\"id\":9}"));
+        dead.headers().add(new RecordHeader(DeadLetterHeaders.SOURCE_TOPIC, bytes(topic)));
+        dead.headers().add(new RecordHeader(DeadLetterHeaders.EXCEPTION_CLASS, bytes("java.io.IOException")));
+        produce(List.of(dead));
+        Properties props = app(topic, dlq, unique("replay-start-parked"));
+        props.setProperty("flows.replay.on-start", "true");
+        props.setProperty("flows.replay.filter.source-topic", topic);
+        props.setProperty("flows.replay.filter.target-topic", target);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            List<ConsumerRecord<byte[], byte[]>> back = readAll(target, "read_committed", 1, Duration.ofSeconds(30));
+            assertEquals(1, back.size());
+            assertEquals("1", header(back.get(0), DeadLetterHeaders.REPLAY_COUNT));
+        }
+    }
 }
