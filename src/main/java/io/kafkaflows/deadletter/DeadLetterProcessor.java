@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.kafka.KafkaRecords;
+import io.kafkaflows.kafka.tx.KafkaTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
@@ -19,6 +20,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
@@ -45,6 +47,8 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     /** Exchange property counting redeliveries (see {@link RedeliveryCountProcessor}). */
     public static final String REDELIVERIES = "kafkaflowsRedeliveries";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessor.class);
+    /** Room for the context headers and record framing on top of the value. */
+    private static final int HEADROOM = 16 * 1024;
 
     private CamelContext camelContext;
     private String topic = "dead-letter";
@@ -53,6 +57,12 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     private long failureBackoffMs = 5000;
     private final DeadLetterHealthCheck health = new DeadLetterHealthCheck();
     private volatile Producer<byte[], byte[]> producer;
+    private KafkaTransactions transactions;
+
+    /** When set, dead letters are written inside the consumer's Kafka transaction (exactly-once routes). */
+    public void setTransactions(KafkaTransactions transactions) {
+        this.transactions = transactions;
+    }
 
     public void setTopic(String topic) {
         this.topic = topic;
@@ -92,6 +102,21 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(target, null,
                 record.getHeader(KafkaConstants.KEY, byte[].class), record.getBody(byte[].class),
                 headers(record, failure, attempts, routeId, flow));
+        if (transactions != null) {
+            // inside the transaction: the write commits (or aborts) together with the source offset
+            transactions.sendAndDone(exchange, fitsOrWithoutValue(dead));
+        } else {
+            writeAndWait(dead, target);
+        }
+        health.writeSucceeded();
+        String reason = failure == null ? "unknown" : failure.getClass().getName();
+        registry().counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();
+        LOG.warn("Dead-lettered {}-{}@{} (route {}, {} attempt(s)) to {}: {}", header(record, KafkaConstants.TOPIC),
+                header(record, KafkaConstants.PARTITION), header(record, KafkaConstants.OFFSET), routeId, attempts,
+                target, failure == null ? "" : failure.toString());
+    }
+
+    private void writeAndWait(ProducerRecord<byte[], byte[]> dead, String target) {
         try {
             send(dead);
         } catch (RecordTooLargeException tooLarge) {
@@ -104,12 +129,20 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         } catch (Exception e) {
             failWrite(target, e);
         }
-        health.writeSucceeded();
-        String reason = failure == null ? "unknown" : failure.getClass().getName();
-        registry().counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();
-        LOG.warn("Dead-lettered {}-{}@{} (route {}, {} attempt(s)) to {}: {}", header(record, KafkaConstants.TOPIC),
-                header(record, KafkaConstants.PARTITION), header(record, KafkaConstants.OFFSET), routeId, attempts,
-                target, failure == null ? "" : failure.toString());
+    }
+
+    /** A send that fails inside a transaction fails the transaction, so a too-large value is left out up front. */
+    private ProducerRecord<byte[], byte[]> fitsOrWithoutValue(ProducerRecord<byte[], byte[]> dead) {
+        int limit = camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration().getMaxRequestSize();
+        int size = dead.value() == null ? 0 : dead.value().length;
+        if (size + HEADROOM < limit) {
+            return dead;
+        }
+        List<Header> headers = new ArrayList<>();
+        dead.headers().forEach(headers::add);
+        headers.add(header(DeadLetterHeaders.VALUE_OMITTED, "record too large for the dead-letter topic ("
+                + size + " value bytes); read it from the source offset"));
+        return new ProducerRecord<>(dead.topic(), null, dead.key(), null, headers);
     }
 
     /** The record as consumed: the message itself, or inside a batch split the record exchange it carries. */

@@ -215,6 +215,10 @@ public abstract class KafkaTestSupport {
         props.setProperty("flows.transform.output-topic", unique("transform-out"));
         props.setProperty("flows.transform.group-id", unique("transform-group"));
         props.setProperty("flows.producer.transactional-id", unique("producer-tx"));
+        props.setProperty("flows.eos.input-topic", unique("eos-in"));
+        props.setProperty("flows.eos.output-topic", unique("eos-out"));
+        props.setProperty("flows.eos.group-id", unique("eos-group"));
+        props.setProperty("flows.eos.transactional-id", unique("eos-tx"));
         return props;
     }
 
@@ -233,6 +237,10 @@ public abstract class KafkaTestSupport {
         props.put("flows.transform.input-topic", unique("unused-in"));
         props.put("flows.transform.output-topic", unique("unused-out"));
         props.put("flows.transform.group-id", unique("unused-group"));
+        props.put("flows.eos.input-topic", unique("unused-eos-in"));
+        props.put("flows.eos.output-topic", unique("unused-eos-out"));
+        props.put("flows.eos.group-id", unique("unused-eos-group"));
+        props.put("flows.eos.transactional-id", unique("unused-eos-tx"));
         return props;
     }
 }

@@ -1,0 +1,41 @@
+package io.kafkaflows.kafka.tx;
+
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What camel-kafka puts on each exchange (header {@code CamelKafkaManualCommit}) of a route whose endpoint uses
+ * {@link ConsumerBoundCommitFactory}: the record's partition and offset and the consumer that read it, so that
+ * {@link KafkaTransactions} can commit the offset inside a producer transaction with the consumer's group
+ * metadata. It never commits on its own.
+ */
+public final class ConsumerBoundCommit implements KafkaManualCommit {
+
+    private final Consumer<?, ?> consumer;
+    private final TopicPartition partition;
+    private final long offset;
+
+    ConsumerBoundCommit(Consumer<?, ?> consumer, TopicPartition partition, long offset) {
+        this.consumer = consumer;
+        this.partition = partition;
+        this.offset = offset;
+    }
+
+    Consumer<?, ?> consumer() {
+        return consumer;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    long offset() {
+        return offset;
+    }
+
+    @Override
+    public void commit() {
+        throw new UnsupportedOperationException("offsets of this route are committed inside its Kafka transaction");
+    }
+}

@@ -1,0 +1,225 @@
+package io.kafkaflows.kafka.tx;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.kafkaflows.kafka.KafkaRecords;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consume-transform-produce transactions bound to the Kafka consumer that read the records (bean
+ * {@code kafkaTransactions}). For each consumer, one transactional producer and at most one open transaction:
+ * begun by the first write (or the first record) after the previous commit; holding the output records
+ * ({@code kafka-tx:} endpoint) and dead letters; committed together with the consumed offsets
+ * ({@code sendOffsetsToTransaction} with the consumer's group metadata, so a zombie whose group generation is gone
+ * cannot commit) at the end of each poll, or after {@code maxRecords} records or {@code commitIntervalMs}.
+ * On failure the transaction is aborted and {@link TransactionAbortedException} thrown: the exchange fails and the
+ * route re-reads from the committed offsets. The transactional id
+ * is {@code <transactionalIdPrefix>-<routeId>}, stable per instance, so a restarted instance fences its
+ * predecessor's producer and aborts its open transaction.
+ */
+public final class KafkaTransactions extends ServiceSupport implements CamelContextAware {
+
+    public static final String BEAN_NAME = "kafkaTransactions";
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTransactions.class);
+
+    /** By route id: a transactional route consumes with one consumer thread (consumersCount=1; scale with instances). */
+    private final Map<String, ConsumerTransaction> transactions = new ConcurrentHashMap<>();
+    private CamelContext camelContext;
+    private String transactionalIdPrefix = "kafka-flows";
+    private int maxRecords = 500;
+    private long commitIntervalMs = 1000;
+
+    public void setTransactionalIdPrefix(String transactionalIdPrefix) {
+        this.transactionalIdPrefix = transactionalIdPrefix;
+    }
+
+    public void setMaxRecords(int maxRecords) {
+        this.maxRecords = maxRecords;
+    }
+
+    public void setCommitIntervalMs(long commitIntervalMs) {
+        this.commitIntervalMs = commitIntervalMs;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** Writes the record inside the transaction of the consumer that read this exchange's record. */
+    public void send(Exchange exchange, ProducerRecord<byte[], byte[]> record) {
+        ConsumerTransaction tx = transactionOf(exchange);
+        try {
+            tx.producer.send(record);
+        } catch (RuntimeException e) {
+            throw fail(tx, e);
+        }
+    }
+
+    /** Writes the exchange's output record and marks its input record done (see {@link #recordDone}). */
+    public void sendAndDone(Exchange exchange, ProducerRecord<byte[], byte[]> record) {
+        send(exchange, record);
+        recordDone(exchange);
+    }
+
+    /**
+     * The exchange's record is done (written or dead-lettered): its offset joins the transaction, which is
+     * committed if this was the last record of the poll, or the transaction is full or old enough. A record that
+     * never reaches this point (filtered out) is committed with the next one of its partition.
+     */
+    public void recordDone(Exchange exchange) {
+        ConsumerBoundCommit record = recordOf(exchange);
+        ConsumerTransaction tx = transactionOf(exchange);
+        tx.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
+        tx.records++;
+        boolean lastOfPoll = Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_POLL_RECORD));
+        long ageMs = (System.nanoTime() - tx.startedNanos) / 1_000_000;
+        if (lastOfPoll || tx.records >= maxRecords || ageMs >= commitIntervalMs) {
+            commit(tx);
+        }
+    }
+
+    private void commit(ConsumerTransaction tx) {
+        try {
+            tx.producer.sendOffsetsToTransaction(new HashMap<>(tx.offsets), tx.consumer.groupMetadata());
+            tx.producer.commitTransaction();
+            tx.reset();
+        } catch (RuntimeException e) {
+            throw fail(tx, e);
+        }
+    }
+
+    private RuntimeException fail(ConsumerTransaction tx, RuntimeException e) {
+        if (isFatal(e)) {
+            LOG.error("Transactional producer {} cannot go on ({}): closing it; the route re-reads from the last"
+                    + " committed offsets", tx.transactionalId, e.toString());
+            close(tx);
+        } else {
+            LOG.warn("Aborting transaction {} ({} records) after {}; the route re-reads from the last committed offsets",
+                    tx.transactionalId, tx.records, e.toString());
+            abortQuietly(tx);
+        }
+        return new TransactionAbortedException("transaction " + tx.transactionalId + " aborted: " + e, e);
+    }
+
+    static boolean isFatal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof AuthorizationException
+                    || t instanceof UnsupportedVersionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void abortQuietly(ConsumerTransaction tx) {
+        try {
+            if (tx.open) {
+                tx.producer.abortTransaction();
+            }
+            tx.reset();
+        } catch (RuntimeException e) {
+            LOG.warn("Abort of {} failed ({}); closing the producer", tx.transactionalId, e.toString());
+            close(tx);
+        }
+    }
+
+    private void close(ConsumerTransaction tx) {
+        transactions.remove(tx.routeId, tx);
+        try {
+            tx.producer.close(Duration.ZERO);
+        } catch (RuntimeException ignored) {
+            // already broken
+        }
+    }
+
+    private static ConsumerBoundCommit recordOf(Exchange exchange) {
+        Object header = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
+        if (header instanceof ConsumerBoundCommit record) {
+            return record;
+        }
+        throw new IllegalStateException("kafka-tx needs a route consuming with allowManualCommit=true and"
+                + " kafkaManualCommitFactory=#consumerBoundCommitFactory, and the Kafka headers kept");
+    }
+
+    private ConsumerTransaction transactionOf(Exchange exchange) {
+        ConsumerBoundCommit record = recordOf(exchange);
+        String routeId = exchange.getFromRouteId();
+        ConsumerTransaction tx = transactions.get(routeId);
+        if (tx != null && tx.consumer != record.consumer()) {
+            // camel-kafka replaced its consumer (after an error): the new producer below fences the old one
+            close(tx);
+            tx = null;
+        }
+        if (tx == null) {
+            tx = new ConsumerTransaction(routeId, record.consumer(), transactionalIdPrefix + "-" + routeId);
+            transactions.put(routeId, tx);
+        }
+        tx.beginIfNeeded();
+        return tx;
+    }
+
+    @Override
+    protected void doStop() {
+        transactions.values().forEach(this::close);
+        transactions.clear();
+    }
+
+    private final class ConsumerTransaction {
+        final String routeId;
+        final Consumer<?, ?> consumer;
+        final String transactionalId;
+        final Producer<byte[], byte[]> producer;
+        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        boolean open;
+        int records;
+        long startedNanos;
+
+        ConsumerTransaction(String routeId, Consumer<?, ?> consumer, String transactionalId) {
+            this.routeId = routeId;
+            this.consumer = consumer;
+            this.transactionalId = transactionalId;
+            this.producer = KafkaRecords.bytesProducer(camelContext, Map.of(
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                    ProducerConfig.CLIENT_ID_CONFIG, transactionalId));
+            producer.initTransactions();
+        }
+
+        void beginIfNeeded() {
+            if (!open) {
+                producer.beginTransaction();
+                open = true;
+                startedNanos = System.nanoTime();
+            }
+        }
+
+        void reset() {
+            open = false;
+            records = 0;
+            offsets.clear();
+        }
+    }
+}

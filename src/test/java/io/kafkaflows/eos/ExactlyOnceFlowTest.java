@@ -1,0 +1,109 @@
+package io.kafkaflows.eos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkaflows.testsupport.InProcessApp;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The exactly-once flow in the running app: outputs, dead letters and input offsets commit together; a poison
+ * record is dead-lettered inside the transaction; transactions that fail are aborted, invisible to read_committed
+ * readers, and retried until the output is exactly once.
+ */
+class ExactlyOnceFlowTest extends KafkaTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<ProducerRecord<byte[], byte[]>> sequenced(String topic, int count) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(new ProducerRecord<>(topic, bytes("k" + (i % 7)), bytes("{\"seq\":" + i + "}")));
+        }
+        return records;
+    }
+
+    @Test
+    void outputIsExactlyOnceAndPoisonIsDeadLetteredInTheTransaction() throws Exception {
+        Properties props = appProperties();
+        String input = createTopic(props.getProperty("flows.eos.input-topic"), 3);
+        String output = createTopic(props.getProperty("flows.eos.output-topic"), 3);
+        String dlq = createTopic(unique("eos-dead"), 1);
+        props.setProperty("flows.eos.dlq-topic", dlq);
+        List<ProducerRecord<byte[], byte[]>> records = sequenced(input, 300);
+        records.add(new ProducerRecord<>(input, bytes("bad"), bytes("not json")));
+        produce(records);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.eos.group-id"), input) == 301);
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 300, Duration.ofSeconds(30));
+            assertEquals(300, out.size());
+            Map<Integer, Integer> seen = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : out) {
+                JsonNode value = JSON.readTree(r.value());
+                assertTrue(value.hasNonNull("processedAt"), value.toString());
+                seen.merge(value.get("seq").asInt(), 1, Integer::sum);
+                assertEquals("k" + (value.get("seq").asInt() % 7), text(r.key()));
+            }
+            assertEquals(300, seen.size());
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, "read_committed", 1, Duration.ofSeconds(30));
+            assertEquals(1, dead.size());
+            assertArrayEquals(bytes("not json"), dead.get(0).value());
+            assertEquals("eos", text(dead.get(0).headers().lastHeader("dlq.flow").value()));
+        }
+    }
+
+    /**
+     * Transactions holding one record the output topic refuses (max.message.bytes) abort again and again: a
+     * read_committed reader sees nothing of them, a read_uncommitted one sees the aborted writes. Once the topic
+     * accepts the record, the output is exactly once.
+     */
+    @Test
+    void abortedTransactionsStayInvisibleAndTheOutputEndsExactlyOnce() throws Exception {
+        Properties props = appProperties();
+        String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.eos.output-topic"), 3, Map.of("max.message.bytes", "1500"));
+        byte[] random = new byte[3000];
+        new java.util.Random(42).nextBytes(random);
+        // base64 of random bytes: lz4 cannot shrink it under the topic's limit
+        String big = java.util.Base64.getEncoder().encodeToString(random);
+        List<ProducerRecord<byte[], byte[]>> records = sequenced(input, 30);
+        records.add(new ProducerRecord<>(input, bytes("k-big"), bytes("{\"seq\":30,\"pad\":\"" + big + "\"}")));
+        produce(records);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(output, "read_uncommitted", 1, Duration.ofSeconds(2)).size() > 0);
+            assertEquals(0, readAll(output, "read_committed", 1, Duration.ofSeconds(3)).size(), "aborted writes stay invisible");
+            assertEquals(0L, committedTotal(props.getProperty("flows.eos.group-id"), input));
+
+            admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, output),
+                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)))).all().get();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.eos.group-id"), input) == 31);
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 31, Duration.ofSeconds(30));
+            Map<Integer, Integer> seen = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : out) {
+                seen.merge(JSON.readTree(r.value()).get("seq").asInt(), 1, Integer::sum);
+            }
+            assertEquals(31, out.size(), "exactly once: " + seen);
+            assertEquals(31, seen.size());
+            assertTrue(readAll(output, "read_uncommitted", 62, Duration.ofSeconds(5)).size() > 31,
+                    "the aborted attempts were written (then aborted)");
+        }
+    }
+}
