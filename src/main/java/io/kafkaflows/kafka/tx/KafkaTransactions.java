@@ -182,9 +182,13 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         return tx;
     }
 
+    /** On shutdown (after the routes stopped): abort what is still open, so readers are not held until it times out. */
     @Override
     protected void doStop() {
-        transactions.values().forEach(this::close);
+        for (ConsumerTransaction tx : transactions.values()) {
+            abortQuietly(tx);
+            close(tx);
+        }
         transactions.clear();
     }
 
