@@ -106,4 +106,38 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
                     "the aborted attempts were written (then aborted)");
         }
     }
+
+    /**
+     * Another producer takes the flow's transactional id (a second instance misconfigured with the same id): the
+     * flow's producer is fenced, a fatal error. The route stops with a clear reason on /observe/health instead of
+     * spinning, and nothing of its open transaction becomes visible.
+     */
+    @Test
+    void fencedProducerStopsTheRouteAndReportsDown() throws Exception {
+        Properties props = appProperties();
+        String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.eos.output-topic"), 1);
+        produce(sequenced(input, 10));
+        try (InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.eos.group-id"), input) == 10);
+            Properties thief = new Properties();
+            thief.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+            thief.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    props.getProperty("flows.eos.transactional-id") + "-exactly-once");
+            thief.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+            thief.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+            try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> other = new org.apache.kafka.clients.producer.KafkaProducer<>(thief)) {
+                other.initTransactions();
+                produce(sequenced(input, 5));
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        "Stopped".equals(app.context().getRouteController().getRouteStatus("exactly-once").name()));
+                String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
+                assertTrue(health.contains("transactional routes stopped"), health);
+                assertEquals(10, readAll(output, "read_committed", 11, Duration.ofSeconds(3)).size());
+                assertEquals(10L, committedTotal(props.getProperty("flows.eos.group-id"), input));
+            }
+        }
+    }
 }

@@ -92,6 +92,30 @@ public final class AppProcess implements AutoCloseable {
         waitForExit();
     }
 
+    /** SIGSTOP: the whole JVM freezes (heartbeats included), like a long GC pause or a stalled VM. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: the frozen JVM goes on where it stopped. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM: a graceful stop. */
     public void stop() {
         process.destroy();

@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * ({@code sendOffsetsToTransaction} with the consumer's group metadata, so a zombie whose group generation is gone
  * cannot commit) at the end of each poll, or after {@code maxRecords} records or {@code commitIntervalMs}.
  * On failure the transaction is aborted and {@link TransactionAbortedException} thrown: the exchange fails and the
- * route re-reads from the committed offsets. The transactional id
+ * route re-reads from the committed offsets. A fatal producer error (fenced, not authorized) stops the route and
+ * reports DOWN on {@link KafkaTransactionsHealthCheck} instead of spinning. The transactional id
  * is {@code <transactionalIdPrefix>-<routeId>}, stable per instance, so a restarted instance fences its
  * predecessor's producer and aborts its open transaction.
  */
@@ -42,6 +45,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     /** By route id: a transactional route consumes with one consumer thread (consumersCount=1; scale with instances). */
     private final Map<String, ConsumerTransaction> transactions = new ConcurrentHashMap<>();
+    private final KafkaTransactionsHealthCheck health = new KafkaTransactionsHealthCheck();
     private CamelContext camelContext;
     private String transactionalIdPrefix = "kafka-flows";
     private int maxRecords = 500;
@@ -113,22 +117,55 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     private RuntimeException fail(ConsumerTransaction tx, RuntimeException e) {
-        if (isFatal(e)) {
-            LOG.error("Transactional producer {} cannot go on ({}): closing it; the route re-reads from the last"
-                    + " committed offsets", tx.transactionalId, e.toString());
-            close(tx);
-        } else {
+        RuntimeException fatal = isFatal(e) ? e : null;
+        if (fatal == null) {
             LOG.warn("Aborting transaction {} ({} records) after {}; the route re-reads from the last committed offsets",
                     tx.transactionalId, tx.records, e.toString());
-            abortQuietly(tx);
+            fatal = abortOrFatal(tx);
+        }
+        if (fatal != null) {
+            LOG.error("Transactional producer {} cannot go on ({}): stopping route {} (nothing of the open"
+                    + " transaction is visible); fix the cause and start the route again", tx.transactionalId,
+                    fatal.toString(), tx.routeId);
+            close(tx);
+            stopRouteLater(tx.routeId, fatal.toString());
         }
         return new TransactionAbortedException("transaction " + tx.transactionalId + " aborted: " + e, e);
     }
 
+    /** Aborts; returns the abort's own error if that one is fatal (the producer is then closed). */
+    private RuntimeException abortOrFatal(ConsumerTransaction tx) {
+        try {
+            if (tx.open) {
+                tx.producer.abortTransaction();
+            }
+            tx.reset();
+            return null;
+        } catch (RuntimeException abortFailure) {
+            LOG.warn("Abort of {} failed ({}); closing the producer", tx.transactionalId, abortFailure.toString());
+            close(tx);
+            return isFatal(abortFailure) ? abortFailure : null;
+        }
+    }
+
+    /** A route cannot stop itself from its own consumer thread: stop it from another one. */
+    private void stopRouteLater(String routeId, String reason) {
+        health.routeStopped(routeId, reason);
+        Thread stopper = new Thread(() -> {
+            try {
+                camelContext.getRouteController().stopRoute(routeId);
+            } catch (Exception stopFailure) {
+                LOG.error("Could not stop route {}", routeId, stopFailure);
+            }
+        }, "stop-" + routeId);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
     static boolean isFatal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof AuthorizationException
-                    || t instanceof UnsupportedVersionException) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
+                    || t instanceof AuthorizationException || t instanceof UnsupportedVersionException) {
                 return true;
             }
         }
@@ -136,15 +173,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     private void abortQuietly(ConsumerTransaction tx) {
-        try {
-            if (tx.open) {
-                tx.producer.abortTransaction();
-            }
-            tx.reset();
-        } catch (RuntimeException e) {
-            LOG.warn("Abort of {} failed ({}); closing the producer", tx.transactionalId, e.toString());
-            close(tx);
-        }
+        abortOrFatal(tx);
     }
 
     private void close(ConsumerTransaction tx) {
@@ -180,6 +209,11 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         }
         tx.beginIfNeeded();
         return tx;
+    }
+
+    @Override
+    protected void doStart() {
+        HealthCheckHelper.getHealthCheckRegistry(camelContext).register(health);
     }
 
     /** On shutdown (after the routes stopped): abort what is still open, so readers are not held until it times out. */
