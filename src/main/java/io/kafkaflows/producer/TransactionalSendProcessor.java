@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import io.kafkaflows.kafka.KafkaRecords;
+import io.kafkaflows.kafka.tx.KafkaTransactions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -79,15 +80,21 @@ public final class TransactionalSendProcessor extends ServiceSupport implements 
             p.commitTransaction();
             return written;
         } catch (ExecutionException e) {
-            abort(p);
+            abort(p, e.getCause());
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (Exception e) {
-            abort(p);
+            abort(p, e);
             throw e;
         }
     }
 
-    private void abort(Producer<byte[], byte[]> p) {
+    private void abort(Producer<byte[], byte[]> p, Throwable failure) {
+        if (KafkaTransactions.isFatal(failure)) {
+            LOG.warn("Transactional producer {} cannot go on ({}); starting a new one for the next request",
+                    transactionalId, failure.toString());
+            closeProducer();
+            return;
+        }
         try {
             p.abortTransaction();
         } catch (Exception e) {

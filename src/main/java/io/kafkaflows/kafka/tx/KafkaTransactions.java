@@ -162,7 +162,8 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         stopper.start();
     }
 
-    static boolean isFatal(Throwable e) {
+    /** Errors after which a transactional producer cannot go on (fenced, not authorized, unsupported). */
+    public static boolean isFatal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
                     || t instanceof AuthorizationException || t instanceof UnsupportedVersionException) {
