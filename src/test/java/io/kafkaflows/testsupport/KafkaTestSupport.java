@@ -87,7 +87,7 @@ public abstract class KafkaTestSupport {
         try {
             admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
                     .all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> admin().describeTopics(List.of(name)).allTopicNames()
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin().describeTopics(List.of(name)).allTopicNames()
                     .get(30, TimeUnit.SECONDS).get(name).partitions().stream().allMatch(p -> p.leader() != null));
             return name;
         } catch (Exception e) {
