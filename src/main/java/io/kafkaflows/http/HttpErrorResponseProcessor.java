@@ -8,7 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -18,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the exception that ended an HTTP exchange into a JSON error {@code {"error", "detail"}} with a status that
- * fits: the request's own fault 4xx, Kafka not reachable in time 503, anything unexpected 500 (logged, no stack
- * trace in the response). Used by the shared {@code http-errors} route configuration.
+ * fits: the request's own fault 400/403/413, unknown topic or group 404, a conflict (topic exists, group active)
+ * 409, Kafka not reachable in time 503, anything unexpected 500 (logged, no stack trace in the response). Used by the shared {@code http-errors} route configuration.
  */
 public final class HttpErrorResponseProcessor implements Processor {
 
@@ -55,7 +63,15 @@ public final class HttpErrorResponseProcessor implements Processor {
             if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
                 return new HttpProblemException(413, "record_too_large", t.getMessage());
             }
-            if (t instanceof InvalidTopicException || t instanceof UnknownTopicOrPartitionException) {
+            if (t instanceof UnknownTopicOrPartitionException || t instanceof GroupIdNotFoundException) {
+                return new HttpProblemException(404, "not_found", t.getMessage());
+            }
+            if (t instanceof GroupNotEmptyException || t instanceof TopicExistsException) {
+                return new HttpProblemException(409, "conflict", t.getMessage());
+            }
+            if (t instanceof InvalidTopicException || t instanceof InvalidPartitionsException
+                    || t instanceof InvalidReplicationFactorException || t instanceof InvalidConfigurationException
+                    || t instanceof InvalidRequestException || t instanceof PolicyViolationException) {
                 return HttpProblemException.badRequest(t.getMessage());
             }
             if (t instanceof AuthorizationException) {

@@ -1,0 +1,195 @@
+package io.kafkaflows.admin;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkaflows.http.HttpProblemException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Topics through the shared admin client, for the REST API (routes/admin.camel.yaml): list, create, describe
+ * (configs; per partition leader, replicas, ISR, begin/end offsets, record count), delete, alter configs, add
+ * partitions (a decrease is refused: Kafka cannot shrink a topic). Destructive calls are refused while
+ * {@code flows.admin.read-only} is true.
+ */
+public final class TopicAdministration {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private SharedKafkaAdmin admin;
+    private boolean readOnly;
+
+    public void setAdmin(SharedKafkaAdmin admin) {
+        this.admin = admin;
+    }
+
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    private Admin client() {
+        return admin.admin();
+    }
+
+    void checkWritable() {
+        if (readOnly) {
+            throw new HttpProblemException(403, "read_only", "the admin API is read-only (flows.admin.read-only=true)");
+        }
+    }
+
+    public ApiResponse list() throws Exception {
+        Collection<String> names = client().listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<String, TopicDescription> described = client().describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<Map<String, Object>> topics = new ArrayList<>();
+        new TreeMap<>(described).forEach((name, d) -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", name);
+            t.put("partitions", d.partitions().size());
+            t.put("replicationFactor", d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size());
+            topics.add(t);
+        });
+        return ApiResponse.ok(topics);
+    }
+
+    public ApiResponse create(byte[] body) throws Exception {
+        checkWritable();
+        JsonNode request = json(body);
+        String name = request.path("name").asText(null);
+        if (name == null || name.isBlank()) {
+            throw HttpProblemException.badRequest("\"name\" is required");
+        }
+        int partitions = request.path("partitions").asInt(1);
+        short replication = (short) request.path("replicationFactor").asInt(1);
+        if (partitions < 1 || replication < 1) {
+            throw HttpProblemException.badRequest("partitions and replicationFactor must be at least 1");
+        }
+        Map<String, String> configs = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.path("configs").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            configs.put(e.getKey(), e.getValue().asText());
+        }
+        client().createTopics(List.of(new NewTopic(name, partitions, replication).configs(configs)))
+                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return ApiResponse.created(describeTopic(name));
+    }
+
+    public ApiResponse describe(String name) throws Exception {
+        return ApiResponse.ok(describeTopic(name));
+    }
+
+    public ApiResponse delete(String name) throws Exception {
+        checkWritable();
+        client().deleteTopics(List.of(name)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return ApiResponse.noContent();
+    }
+
+    public ApiResponse alterConfigs(String name, byte[] body) throws Exception {
+        checkWritable();
+        JsonNode request = json(body);
+        List<AlterConfigOp> ops = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ops.add(e.getValue().isNull()
+                    ? new AlterConfigOp(new ConfigEntry(e.getKey(), null), AlterConfigOp.OpType.DELETE)
+                    : new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue().asText()), AlterConfigOp.OpType.SET));
+        }
+        if (ops.isEmpty()) {
+            throw HttpProblemException.badRequest("expected an object of config names and values");
+        }
+        client().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, name), ops))
+                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return ApiResponse.ok(describeTopic(name));
+    }
+
+    public ApiResponse addPartitions(String name, byte[] body) throws Exception {
+        checkWritable();
+        int count = json(body).path("count").asInt(-1);
+        int current = topic(name).partitions().size();
+        if (count < current) {
+            throw HttpProblemException.badRequest("topic " + name + " has " + current + " partitions; Kafka cannot"
+                    + " decrease that to " + count);
+        }
+        if (count > current) {
+            client().createPartitions(Map.of(name, NewPartitions.increaseTo(count))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        return ApiResponse.ok(describeTopic(name));
+    }
+
+    private TopicDescription topic(String name) throws Exception {
+        return client().describeTopics(List.of(name)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(name);
+    }
+
+    private Map<String, Object> describeTopic(String name) throws Exception {
+        TopicDescription d = topic(name);
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicPartitionInfo p : d.partitions()) {
+            earliest.put(new TopicPartition(name, p.partition()), OffsetSpec.earliest());
+            latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
+        }
+        var begin = client().listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        var end = client().listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<Map<String, Object>> partitions = new ArrayList<>();
+        for (TopicPartitionInfo p : d.partitions()) {
+            TopicPartition tp = new TopicPartition(name, p.partition());
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("partition", p.partition());
+            info.put("leader", p.leader() == null ? null : p.leader().id());
+            info.put("replicas", p.replicas().stream().map(Node::id).toList());
+            info.put("isr", p.isr().stream().map(Node::id).toList());
+            info.put("beginOffset", begin.get(tp).offset());
+            info.put("endOffset", end.get(tp).offset());
+            info.put("records", end.get(tp).offset() - begin.get(tp).offset());
+            partitions.add(info);
+        }
+        Config config = client().describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, name)))
+                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().iterator().next();
+        Map<String, String> configs = new TreeMap<>();
+        for (ConfigEntry e : config.entries()) {
+            if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+                configs.put(e.name(), e.value());
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("name", name);
+        answer.put("internal", d.isInternal());
+        answer.put("configs", configs);
+        answer.put("partitions", partitions);
+        return answer;
+    }
+
+    static JsonNode json(byte[] body) {
+        try {
+            JsonNode node = body == null || body.length == 0 ? null : JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw HttpProblemException.badRequest("expected a JSON object");
+            }
+            return node;
+        } catch (HttpProblemException e) {
+            throw e;
+        } catch (Exception e) {
+            throw HttpProblemException.badRequest("invalid JSON: " + e.getMessage());
+        }
+    }
+}
