@@ -1,0 +1,134 @@
+package io.kafkaflows.admin;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumer lag as Micrometer gauges, refreshed by the {@code monitor-lag} route every
+ * {@code flows.monitor.lag-interval} ms: {@code kafkaflows_consumer_lag{group,topic,partition}} (end offset,
+ * read_committed, minus committed offset) for the groups of the app's started Kafka routes and those listed in
+ * {@code flows.monitor.groups}, and {@code kafkaflows_topic_end_offset{topic,partition}} for their topics.
+ */
+public final class ConsumerLagMonitor implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLagMonitor.class);
+
+    private final Map<List<String>, AtomicLong> lags = new ConcurrentHashMap<>();
+    private final Map<List<String>, AtomicLong> ends = new ConcurrentHashMap<>();
+    private CamelContext camelContext;
+    private SharedKafkaAdmin admin;
+    private String extraGroups = "";
+
+    public void setAdmin(SharedKafkaAdmin admin) {
+        this.admin = admin;
+    }
+
+    public void setGroups(String groups) {
+        this.extraGroups = groups == null ? "" : groups;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** The groups watched: those of started Kafka consumer routes, plus flows.monitor.groups. */
+    Set<String> groups() {
+        Set<String> groups = new LinkedHashSet<>();
+        for (Route route : camelContext.getRoutes()) {
+            if (route.getEndpoint() instanceof KafkaEndpoint kafka
+                    && camelContext.getRouteController().getRouteStatus(route.getRouteId()) == ServiceStatus.Started) {
+                String group = kafka.getConfiguration().getGroupId();
+                if (group != null) {
+                    groups.add(group);
+                }
+            }
+        }
+        for (String group : extraGroups.split(",")) {
+            if (!group.isBlank()) {
+                groups.add(group.trim());
+            }
+        }
+        return groups;
+    }
+
+    public void refresh() {
+        for (String group : groups()) {
+            try {
+                refresh(group);
+            } catch (Exception e) {
+                LOG.debug("Lag of group {} not refreshed: {}", group, e.toString());
+            }
+        }
+    }
+
+    private void refresh(String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(admin.admin().listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS));
+        committed.values().removeIf(Objects::isNull);
+        if (committed.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        committed.keySet().forEach(tp -> request.put(tp, OffsetSpec.latest()));
+        var latest = admin.admin().listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(10, TimeUnit.SECONDS);
+        committed.forEach((tp, om) -> {
+            long end = latest.get(tp).offset();
+            gauge(ends, "kafkaflows.topic.end.offset", List.of(tp.topic(), String.valueOf(tp.partition())),
+                    List.of("topic", "partition")).set(end);
+            gauge(lags, "kafkaflows.consumer.lag", List.of(group, tp.topic(), String.valueOf(tp.partition())),
+                    List.of("group", "topic", "partition")).set(Math.max(0, end - om.offset()));
+        });
+    }
+
+    private AtomicLong gauge(Map<List<String>, AtomicLong> values, String name, List<String> tagValues, List<String> tagNames) {
+        return values.computeIfAbsent(tagValues, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.Builder<AtomicLong> builder = Gauge.builder(name, value, AtomicLong::get);
+            for (int i = 0; i < tagNames.size(); i++) {
+                builder.tag(tagNames.get(i), tagValues.get(i));
+            }
+            builder.register(registry());
+            return value;
+        });
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? registry : Metrics.globalRegistry;
+    }
+
+    Collection<List<String>> watched() {
+        return lags.keySet();
+    }
+}

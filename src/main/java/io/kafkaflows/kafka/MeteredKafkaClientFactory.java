@@ -1,0 +1,51 @@
+package io.kafkaflows.kafka;
+
+import java.util.Properties;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * camel-kafka's client factory, plus Micrometer's Kafka binder on every producer and consumer the routes create,
+ * so the clients' own metrics (kafka_consumer_*, kafka_producer_*) appear on /observe/metrics. Configured once:
+ * {@code camel.component.kafka.kafka-client-factory}.
+ */
+public class MeteredKafkaClientFactory extends DefaultKafkaClientFactory implements CamelContextAware {
+
+    private CamelContext camelContext;
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public Producer getProducer(Properties kafkaProps) {
+        Producer producer = super.getProducer(kafkaProps);
+        new KafkaClientMetrics(producer).bindTo(registry());
+        return producer;
+    }
+
+    @Override
+    public Consumer getConsumer(Properties kafkaProps) {
+        Consumer consumer = super.getConsumer(kafkaProps);
+        new KafkaClientMetrics(consumer).bindTo(registry());
+        return consumer;
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry registry = camelContext == null ? null : camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        return registry != null ? registry : Metrics.globalRegistry;
+    }
+}
