@@ -54,6 +54,10 @@ class QuickStartIT {
             JsonNode answer = new ObjectMapper().readTree(response.body());
             assertTrue(answer.get("partition").isInt() && answer.get("offset").isNumber(), response.body());
             app.awaitLog("Exchange[Body: {\"text\":\"hi\"}]", Duration.ofSeconds(60));
+            HttpResponse<String> topics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/api/topics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, topics.statusCode(), "the admin API runs from the jar too: " + topics.body());
+            assertTrue(topics.body().contains("\"events\""), topics.body());
 
             app.kill();
             await().atMost(Duration.ofSeconds(40)).until(() -> !broker.isAlive());

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Consumer lag as Micrometer gauges, refreshed by the {@code monitor-lag} route every
  * {@code flows.monitor.lag-interval} ms: {@code kafkaflows_consumer_lag{group,topic,partition}} (end offset,
  * read_committed, minus committed offset) for the groups of the app's started Kafka routes and those listed in
- * {@code flows.monitor.groups}, and {@code kafkaflows_topic_end_offset{topic,partition}} for their topics.
+ * {@code flows.monitor.groups}; {@code kafkaflows_topic_end_offset{topic,partition}} and
+ * {@code kafkaflows_topic_under_replicated_partitions{topic}} for their topics.
  */
 public final class ConsumerLagMonitor implements CamelContextAware {
 
@@ -39,6 +40,7 @@ public final class ConsumerLagMonitor implements CamelContextAware {
 
     private final Map<List<String>, AtomicLong> lags = new ConcurrentHashMap<>();
     private final Map<List<String>, AtomicLong> ends = new ConcurrentHashMap<>();
+    private final Map<List<String>, AtomicLong> underReplicated = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private SharedKafkaAdmin admin;
     private String extraGroups = "";
@@ -102,6 +104,11 @@ public final class ConsumerLagMonitor implements CamelContextAware {
         committed.keySet().forEach(tp -> request.put(tp, OffsetSpec.latest()));
         var latest = admin.admin().listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
                 .get(10, TimeUnit.SECONDS);
+        Set<String> topics = new LinkedHashSet<>();
+        committed.keySet().forEach(tp -> topics.add(tp.topic()));
+        admin.admin().describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((topic, d) ->
+                gauge(underReplicated, "kafkaflows.topic.under.replicated.partitions", List.of(topic), List.of("topic"))
+                        .set(d.partitions().stream().filter(p -> p.isr().size() < p.replicas().size()).count()));
         committed.forEach((tp, om) -> {
             long end = latest.get(tp).offset();
             gauge(ends, "kafkaflows.topic.end.offset", List.of(tp.topic(), String.valueOf(tp.partition())),

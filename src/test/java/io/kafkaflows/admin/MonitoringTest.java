@@ -62,4 +62,34 @@ class MonitoringTest extends KafkaTestSupport {
             assertTrue(app.get(management, "/observe/health?data=true").body().contains("Kafka brokers not reachable"));
         }
     }
+
+    /** Every metric the Grafana dashboard and the alert rules in monitoring/ query is one the app really exports. */
+    @Test
+    void dashboardAndAlertsUseOnlyExportedMetrics() throws Exception {
+        Properties props = appProperties();
+        String topic = createTopic(props.getProperty("flows.consumer.topic"), 1);
+        props.setProperty("flows.consumer.dlq-topic", createTopic(unique("monitor-dead"), 1));
+        props.setProperty("flows.monitor.lag-interval", "500");
+        try (InProcessApp app = InProcessApp.start(props)) {
+            produce(topic, "k", "not json");
+            String management = app.property("camel.management.port");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                String metrics = app.get(management, "/observe/metrics").body();
+                return metrics.contains("kafkaflows_dlq_records_total") && metrics.contains("kafkaflows_consumer_lag{");
+            });
+            String metrics = app.get(management, "/observe/metrics").body();
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            Pattern name = Pattern.compile("\\b((?:kafkaflows|camel|kafka)_[a-z_]+)\\b");
+            for (String file : List.of("monitoring/grafana-dashboard.json", "monitoring/alert-rules.yml")) {
+                Matcher m = name.matcher(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+            assertTrue(used.size() >= 5, "metrics found in monitoring/: " + used);
+            for (String metric : used) {
+                assertTrue(Pattern.compile("(?m)^" + metric + "[{ ]").matcher(metrics).find(), metric + " is not exported");
+            }
+        }
+    }
 }
