@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Properties;
 
 import io.kafkaflows.admin.SharedAdminMainListener;
+import io.kafkaflows.admin.TopicDeclarationsMainListener;
 import io.kafkaflows.broker.LocalBrokerMainListener;
 import io.kafkaflows.http.FormPostAsJsonMainListener;
 import org.apache.camel.main.Main;
@@ -42,6 +43,7 @@ public final class KafkaFlowsApplication {
         }
         main.addMainListener(new LocalBrokerMainListener());
         main.addMainListener(new SharedAdminMainListener());
+        main.addMainListener(new TopicDeclarationsMainListener());
         main.addMainListener(new FormPostAsJsonMainListener());
         return main;
     }
