@@ -98,6 +98,20 @@ public final class TopicAdministration {
         return ApiResponse.ok(describeTopic(name));
     }
 
+    /** {@code {"topic","records"}}: records currently in the topic (0 if it does not exist yet). */
+    public ApiResponse records(String name) throws Exception {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("topic", name);
+        long records = 0;
+        if (client().listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(name)) {
+            for (Object p : (List<?>) describeTopic(name).get("partitions")) {
+                records += (Long) ((Map<?, ?>) p).get("records");
+            }
+        }
+        answer.put("records", records);
+        return ApiResponse.ok(answer);
+    }
+
     public ApiResponse delete(String name) throws Exception {
         checkWritable();
         client().deleteTopics(List.of(name)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -1,0 +1,71 @@
+package io.kafkaflows.admin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import io.kafkaflows.testsupport.InProcessApp;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard page in a real headless Chromium (Debian's package; .ci/run installs it): values produced in the
+ * test (a topic, a group's lag, the dead-letter count) appear on the rendered page. Leaves a screenshot in
+ * target/dashboard.png.
+ */
+class DashboardBrowserTest extends KafkaTestSupport {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @Test
+    void renderedPageShowsTopicsLagAndDeadLetters() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM), "Chromium is needed for this test: apt-get install chromium (.ci/run does)");
+        String topic = createTopic(unique("ui-topic"), 2);
+        for (int i = 0; i < 4; i++) {
+            produce(List.of(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, bytes("k"), bytes("v" + i))));
+        }
+        String group = unique("ui-group");
+        admin().alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1))).all().get();
+        Properties props = appProperties();
+        String dlq = createTopic(unique("ui-dead"), 1);
+        props.setProperty("flows.dlq.topic", dlq);
+        produce(dlq, "a", "dead-1");
+        produce(dlq, "b", "dead-2");
+        try (InProcessApp app = InProcessApp.start(props)) {
+            String url = "http://127.0.0.1:" + app.property("camel.server.port") + "/ui";
+            String dom = chromium(url, "--dump-dom");
+            chromium(url, "--window-size=1100,900", "--screenshot=" + Path.of("target", "dashboard.png").toAbsolutePath());
+            assertTrue(dom.contains("<td>" + topic + "</td><td>2</td>"), "topic row:\n" + dom);
+            assertTrue(dom.contains("data-group=\"" + group + "\"><b>" + group + "</b> total lag <span class=\"total-lag\">3</span>"),
+                    "group lag:\n" + dom);
+            assertTrue(dom.contains("<span id=\"dlq-count\">2</span>"), "dead letters:\n" + dom);
+            assertTrue(Files.size(Path.of("target", "dashboard.png")) > 1000, "screenshot written");
+        }
+    }
+
+    private static String chromium(String url, String... args) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=8000"));
+        cmd.addAll(List.of(args));
+        cmd.add(url);
+        Path out = Files.createTempFile("chromium", ".out");
+        Process process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("chromium did not finish within 60 s");
+        }
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+}
