@@ -1,5 +1,6 @@
 package io.kafkaflows.admin;
 
+import io.kafkaflows.Meters;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -12,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
@@ -125,14 +124,9 @@ public final class ConsumerLagMonitor implements CamelContextAware {
             for (int i = 0; i < tagNames.size(); i++) {
                 builder.tag(tagNames.get(i), tagValues.get(i));
             }
-            builder.register(registry());
+            builder.register(Meters.registry(camelContext));
             return value;
         });
-    }
-
-    private MeterRegistry registry() {
-        MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
-        return registry != null ? registry : Metrics.globalRegistry;
     }
 
     Collection<List<String>> watched() {

@@ -1,5 +1,6 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.Meters;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -110,7 +109,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         }
         health.writeSucceeded();
         String reason = failure == null ? "unknown" : failure.getClass().getName();
-        registry().counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();
+        Meters.registry(camelContext).counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();
         LOG.warn("Dead-lettered {}-{}@{} (route {}, {} attempt(s)) to {}: {}", header(record, KafkaConstants.TOPIC),
                 header(record, KafkaConstants.PARTITION), header(record, KafkaConstants.OFFSET), routeId, attempts,
                 target, failure == null ? "" : failure.toString());
@@ -213,11 +212,6 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         }
         throw new DeadLetterWriteException("Could not write to dead-letter topic " + target
                 + "; the source offset stays uncommitted and the record will be read again", e);
-    }
-
-    private MeterRegistry registry() {
-        MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
-        return registry != null ? registry : Metrics.globalRegistry;
     }
 
     private Producer<byte[], byte[]> producer() {

@@ -1,5 +1,6 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.Meters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import io.kafkaflows.http.HttpProblemException;
 import io.kafkaflows.kafka.KafkaClientProperties;
 import io.kafkaflows.kafka.KafkaRecords;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -167,8 +167,7 @@ public final class DlqReplayProcessor extends ServiceSupport implements Processo
         for (Future<RecordMetadata> send : sends) {
             send.get(60, TimeUnit.SECONDS);
         }
-        MeterRegistry registry = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
-        MeterRegistry meters = registry != null ? registry : Metrics.globalRegistry;
+        MeterRegistry meters = Meters.registry(camelContext);
         meters.counter("kafkaflows.dlq.replayed").increment(replayed);
         meters.counter("kafkaflows.dlq.parked").increment(parked);
         Map<String, Object> result = new LinkedHashMap<>();

@@ -1,8 +1,7 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.Meters;
 import io.kafkaflows.kafka.KafkaRecords;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -16,7 +15,6 @@ public final class RedeliveryCountProcessor implements Processor {
     public void process(Exchange exchange) {
         exchange.setProperty(DeadLetterProcessor.REDELIVERIES, exchange.getProperty(DeadLetterProcessor.REDELIVERIES, 0, Integer.class) + 1);
         String flow = KafkaRecords.flowOf(exchange);
-        MeterRegistry registry = exchange.getContext().getRegistry().findSingleByType(MeterRegistry.class);
-        (registry != null ? registry : Metrics.globalRegistry).counter("kafkaflows.redeliveries", "flow", flow).increment();
+        Meters.registry(exchange.getContext()).counter("kafkaflows.redeliveries", "flow", flow).increment();
     }
 }

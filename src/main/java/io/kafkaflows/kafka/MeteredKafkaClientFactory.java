@@ -1,9 +1,8 @@
 package io.kafkaflows.kafka;
 
+import io.kafkaflows.Meters;
 import java.util.Properties;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -33,19 +32,14 @@ public class MeteredKafkaClientFactory extends DefaultKafkaClientFactory impleme
     @Override
     public Producer getProducer(Properties kafkaProps) {
         Producer producer = super.getProducer(kafkaProps);
-        new KafkaClientMetrics(producer).bindTo(registry());
+        new KafkaClientMetrics(producer).bindTo(Meters.registry(camelContext));
         return producer;
     }
 
     @Override
     public Consumer getConsumer(Properties kafkaProps) {
         Consumer consumer = super.getConsumer(kafkaProps);
-        new KafkaClientMetrics(consumer).bindTo(registry());
+        new KafkaClientMetrics(consumer).bindTo(Meters.registry(camelContext));
         return consumer;
-    }
-
-    private MeterRegistry registry() {
-        MeterRegistry registry = camelContext == null ? null : camelContext.getRegistry().findSingleByType(MeterRegistry.class);
-        return registry != null ? registry : Metrics.globalRegistry;
     }
 }

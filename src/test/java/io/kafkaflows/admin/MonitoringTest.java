@@ -56,6 +56,8 @@ class MonitoringTest extends KafkaTestSupport {
     void healthIsDownWhenKafkaIsUnreachable() {
         Properties props = appProperties();
         props.setProperty("camel.component.kafka.brokers", "127.0.0.1:" + io.kafkaflows.testsupport.FreePorts.next());
+        props.setProperty("camel.main.shutdown-timeout", "3");
+        props.setProperty("flows.topics.timeout-ms", "2000");
         try (InProcessApp app = InProcessApp.start(props)) {
             String management = app.property("camel.management.port");
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get(management, "/observe/health").statusCode() == 503);

@@ -52,6 +52,8 @@ class LocalBrokerSelectionTest extends KafkaTestSupport {
         props.setProperty("camel.component.kafka.max-block-ms", "2000");
         props.setProperty("camel.component.kafka.request-timeout-ms", "2000");
         props.setProperty("camel.component.kafka.delivery-timeout-ms", "3000");
+        props.setProperty("camel.main.shutdown-timeout", "3");
+        props.setProperty("flows.topics.timeout-ms", "2000");
         try (InProcessApp app = InProcessApp.start(props)) {
             assertEquals(before, brokerChildren(), "no broker process started by the app");
             long start = System.nanoTime();
