@@ -70,13 +70,19 @@ final class FlowBench {
             context.start();
             Endpoint from = context.getEndpoint("direct:bench-producer");
             AsyncProcessor route = AsyncProcessorConverterHelper.convert(context.getRoute("bench-producer").getConsumer().getProcessor());
-            byte[] value = new byte[size];
+            // like ProducerPerformance: a fresh random upper-case payload per record (one payload repeated would let
+            // lz4 compress whole batches away and flatter the flow)
+            java.util.Random random = new java.util.Random(1);
             Semaphore inFlight = new Semaphore(20_000);
             AtomicReference<Exception> failure = new AtomicReference<>();
             long start = System.nanoTime();
             for (long i = 0; i < records; i++) {
                 inFlight.acquire();
                 Exchange exchange = from.createExchange();
+                byte[] value = new byte[size];
+                for (int b = 0; b < size; b++) {
+                    value[b] = (byte) ('A' + random.nextInt(26));
+                }
                 exchange.getIn().setBody(value);
                 route.process(exchange, doneSync -> {
                     if (exchange.getException() != null) {
@@ -167,12 +173,24 @@ final class FlowBench {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // seen here: batches racing a fresh partition's leadership fail with OUT_OF_ORDER_SEQUENCE_NUMBER; one
+        // request in flight avoids it, and every send is checked so the input is complete
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < records; i++) {
                 producer.send(new ProducerRecord<>(topic, ("k" + (i % 100)).getBytes(StandardCharsets.UTF_8),
-                        ("{\"seq\":" + i + ",\"text\":\"bench record padding to about a hundred bytes .......\"}").getBytes(StandardCharsets.UTF_8)));
+                        ("{\"seq\":" + i + ",\"text\":\"bench record padding to about a hundred bytes .......\"}").getBytes(StandardCharsets.UTF_8)),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("filling " + topic + " failed", failure.get());
         }
     }
 
