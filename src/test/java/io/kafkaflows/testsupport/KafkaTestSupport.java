@@ -222,25 +222,18 @@ public abstract class KafkaTestSupport {
         return props;
     }
 
-    /** -D settings for the packaged app as a child process: test broker, free ports, no demo, the consumer flow. */
+    /**
+     * -D settings for the packaged app as a child process: {@link #appProperties()} with the given consumer topic and
+     * group, and a short session timeout so a killed member is noticed quickly and restarts stay fast.
+     */
     protected static Map<String, String> childAppSettings(String consumerTopic, String consumerGroup) {
-        Map<String, String> props = new HashMap<>();
-        props.put("camel.component.kafka.brokers", bootstrapServers());
-        props.put("camel.server.port", String.valueOf(FreePorts.next()));
-        props.put("camel.management.port", String.valueOf(FreePorts.next()));
-        props.put("flows.demo.enabled", "false");
-        // a killed member is noticed after the session timeout: keep restarts quick
-        props.put("camel.component.kafka.session-timeout-ms", "6000");
-        props.put("camel.component.kafka.heartbeat-interval-ms", "1000");
-        props.put("flows.consumer.topic", consumerTopic);
-        props.put("flows.consumer.group-id", consumerGroup);
-        props.put("flows.transform.input-topic", unique("unused-in"));
-        props.put("flows.transform.output-topic", unique("unused-out"));
-        props.put("flows.transform.group-id", unique("unused-group"));
-        props.put("flows.eos.input-topic", unique("unused-eos-in"));
-        props.put("flows.eos.output-topic", unique("unused-eos-out"));
-        props.put("flows.eos.group-id", unique("unused-eos-group"));
-        props.put("flows.eos.transactional-id", unique("unused-eos-tx"));
-        return props;
+        Properties props = appProperties();
+        props.setProperty("flows.consumer.topic", consumerTopic);
+        props.setProperty("flows.consumer.group-id", consumerGroup);
+        props.setProperty("camel.component.kafka.session-timeout-ms", "6000");
+        props.setProperty("camel.component.kafka.heartbeat-interval-ms", "1000");
+        Map<String, String> settings = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> settings.put(k, props.getProperty(k)));
+        return settings;
     }
 }
