@@ -219,6 +219,10 @@ public abstract class KafkaTestSupport {
         props.setProperty("flows.eos.output-topic", unique("eos-out"));
         props.setProperty("flows.eos.group-id", unique("eos-group"));
         props.setProperty("flows.eos.transactional-id", unique("eos-tx"));
+        props.setProperty("flows.window.input-topic", unique("window-in"));
+        props.setProperty("flows.window.output-topic", unique("window-out"));
+        props.setProperty("flows.window.late-topic", unique("window-late"));
+        props.setProperty("flows.window.group-id", unique("window-group"));
         return props;
     }
 

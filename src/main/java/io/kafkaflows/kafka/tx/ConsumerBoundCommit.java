@@ -22,15 +22,15 @@ public final class ConsumerBoundCommit implements KafkaManualCommit {
         this.offset = offset;
     }
 
-    Consumer<?, ?> consumer() {
+    public Consumer<?, ?> consumer() {
         return consumer;
     }
 
-    TopicPartition partition() {
+    public TopicPartition partition() {
         return partition;
     }
 
-    long offset() {
+    public long offset() {
         return offset;
     }
 

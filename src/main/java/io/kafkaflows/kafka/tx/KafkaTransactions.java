@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.kafkaflows.kafka.KafkaRecords;
 import org.apache.camel.CamelContext;
@@ -36,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * route re-reads from the committed offsets. A fatal producer error (fenced, not authorized) stops the route and
  * reports DOWN on {@link KafkaTransactionsHealthCheck} instead of spinning. The transactional id
  * is {@code <transactionalIdPrefix>-<routeId>}, stable per instance, so a restarted instance fences its
- * predecessor's producer and aborts its open transaction.
+ * predecessor's producer and aborts its open transaction. After an abort the consumer's transaction stays refused
+ * until camel-kafka replaces the consumer (breakOnFirstError), so nothing of a poll with a failed write can commit.
+ * Stateful routes (windowed aggregation) also write their state inside the open transaction of the consumer thread
+ * ({@link #sendInCurrentTransaction}) and attach per-partition metadata to the committed offsets
+ * ({@link #offsetMetadata}).
  */
 public final class KafkaTransactions extends ServiceSupport implements CamelContextAware {
 
@@ -46,6 +51,9 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     /** By route id: a transactional route consumes with one consumer thread (consumersCount=1; scale with instances). */
     private final Map<String, ConsumerTransaction> transactions = new ConcurrentHashMap<>();
     private final KafkaTransactionsHealthCheck health = new KafkaTransactionsHealthCheck();
+    private final Map<String, Function<TopicPartition, String>> offsetMetadata = new ConcurrentHashMap<>();
+    /** The transaction the current consumer thread has open: state stores write into it. */
+    private final ThreadLocal<ConsumerTransaction> current = new ThreadLocal<>();
     private CamelContext camelContext;
     private String transactionalIdPrefix = "kafka-flows";
     private int maxRecords = 500;
@@ -83,6 +91,55 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         }
     }
 
+    /**
+     * Writes the record inside the transaction open on this (consumer) thread, begun by {@link #join}. For state
+     * stores that are called without the exchange that triggered them (an aggregation repository).
+     */
+    public void sendInCurrentTransaction(ProducerRecord<byte[], byte[]> record) {
+        ConsumerTransaction tx = current.get();
+        if (tx == null || !tx.open || tx.poisoned) {
+            throw new IllegalStateException("no Kafka transaction open on thread " + Thread.currentThread().getName()
+                    + ": a transactional state store can only be written while a kafka-tx route processes a record");
+        }
+        try {
+            tx.producer.send(record);
+        } catch (RuntimeException e) {
+            throw fail(tx, e);
+        }
+    }
+
+    /** Opens (or continues) the transaction of the consumer that read this exchange's record, on this thread. */
+    public void join(Exchange exchange) {
+        transactionOf(exchange);
+    }
+
+    /**
+     * Aborts the open transaction of this exchange's consumer after a failure in the middle of a record (state
+     * partly written): returns the exception to throw, so the route re-reads from the committed offsets.
+     */
+    public TransactionAbortedException abort(Exchange exchange, Throwable cause) {
+        if (cause instanceof TransactionAbortedException aborted) {
+            return aborted;
+        }
+        ConsumerTransaction tx = current.get();
+        if (tx == null && exchange.getFromRouteId() != null) {
+            tx = transactions.get(exchange.getFromRouteId());
+        }
+        if (tx == null) {
+            return new TransactionAbortedException("no open transaction to abort: " + cause, cause);
+        }
+        RuntimeException failure = cause instanceof RuntimeException e ? e : new IllegalStateException(cause);
+        return (TransactionAbortedException) fail(tx, failure);
+    }
+
+    /**
+     * Metadata stored with each committed offset of this route (e.g. a partition's stream time), read when the
+     * transaction commits; Kafka keeps it with the consumer group's offsets.
+     */
+    public void offsetMetadata(String routeId, Function<TopicPartition, String> metadata) {
+        offsetMetadata.put(routeId, metadata);
+    }
+
     /** Writes the exchange's output record and marks its input record done (see {@link #recordDone}). */
     public void sendAndDone(Exchange exchange, ProducerRecord<byte[], byte[]> record) {
         send(exchange, record);
@@ -108,9 +165,15 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     private void commit(ConsumerTransaction tx) {
         try {
-            tx.producer.sendOffsetsToTransaction(new HashMap<>(tx.offsets), tx.consumer.groupMetadata());
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(tx.offsets);
+            Function<TopicPartition, String> metadata = offsetMetadata.get(tx.routeId);
+            if (metadata != null) {
+                offsets.replaceAll((partition, offset) -> new OffsetAndMetadata(offset.offset(), metadata.apply(partition)));
+            }
+            tx.producer.sendOffsetsToTransaction(offsets, tx.consumer.groupMetadata());
             tx.producer.commitTransaction();
             tx.reset();
+            current.remove();
         } catch (RuntimeException e) {
             throw fail(tx, e);
         }
@@ -122,7 +185,9 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             LOG.warn("Aborting transaction {} ({} records) after {}; the route re-reads from the last committed offsets",
                     tx.transactionalId, tx.records, e.toString());
             fatal = abortOrFatal(tx);
+            tx.poisoned = true;
         }
+        current.remove();
         if (fatal != null) {
             LOG.error("Transactional producer {} cannot go on ({}): stopping route {} (nothing of the open"
                     + " transaction is visible); fix the cause and start the route again", tx.transactionalId,
@@ -208,7 +273,12 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             tx = new ConsumerTransaction(routeId, record.consumer(), transactionalIdPrefix + "-" + routeId);
             transactions.put(routeId, tx);
         }
+        if (tx.poisoned) {
+            throw new TransactionAbortedException("transaction " + tx.transactionalId + " was aborted earlier in this"
+                    + " poll; the route re-reads from the last committed offsets", null);
+        }
         tx.beginIfNeeded();
+        current.set(tx);
         return tx;
     }
 
@@ -234,6 +304,8 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         final Producer<byte[], byte[]> producer;
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         boolean open;
+        /** Aborted: refused until camel-kafka replaces the consumer and re-reads from the committed offsets. */
+        boolean poisoned;
         int records;
         long startedNanos;
 

@@ -9,7 +9,9 @@ import org.apache.camel.support.DefaultComponent;
  * {@code kafka-tx:<topic>}: a Kafka sink that writes inside the transaction of the Kafka consumer that read the
  * current record (see {@link KafkaTransactions}). Brokers, security and tuning are the Kafka component's
  * ({@code camel.component.kafka.*}). The record key is the {@code CamelKafkaKey} header, the value the body
- * (bytes), the headers the message's non-Camel headers.
+ * (bytes), the headers the message's non-Camel headers. {@code ?recordDone=false}: write only (the route calls
+ * {@code kafkaTransactions.recordDone} itself); an exchange that did not come from the consumer (an aggregated
+ * one) writes into the transaction open on the current consumer thread.
  */
 public class KafkaTxComponent extends DefaultComponent {
 

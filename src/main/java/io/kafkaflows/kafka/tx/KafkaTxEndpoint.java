@@ -9,6 +9,7 @@ import org.apache.camel.support.DefaultEndpoint;
 public class KafkaTxEndpoint extends DefaultEndpoint {
 
     private final String topic;
+    private boolean recordDone = true;
 
     KafkaTxEndpoint(String uri, KafkaTxComponent component, String topic) {
         super(uri, component);
@@ -17,6 +18,15 @@ public class KafkaTxEndpoint extends DefaultEndpoint {
 
     public String getTopic() {
         return topic;
+    }
+
+    /** false: only write; the route marks the input record done itself (several or no outputs per record). */
+    public void setRecordDone(boolean recordDone) {
+        this.recordDone = recordDone;
+    }
+
+    public boolean isRecordDone() {
+        return recordDone;
     }
 
     @Override

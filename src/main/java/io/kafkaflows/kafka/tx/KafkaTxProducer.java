@@ -31,7 +31,14 @@ public class KafkaTxProducer extends DefaultProducer {
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
         String topic = ((KafkaTxEndpoint) getEndpoint()).getTopic();
-        transactions.sendAndDone(exchange, new ProducerRecord<>(topic, null, message.getHeader(KafkaConstants.KEY, byte[].class),
-                message.getBody(byte[].class), KafkaRecords.headersOf(message, name -> false)));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, message.getHeader(KafkaConstants.KEY, byte[].class),
+                message.getBody(byte[].class), KafkaRecords.headersOf(message, name -> false));
+        if (message.getHeader(KafkaConstants.MANUAL_COMMIT) == null) {
+            transactions.sendInCurrentTransaction(record);
+        } else if (((KafkaTxEndpoint) getEndpoint()).isRecordDone()) {
+            transactions.sendAndDone(exchange, record);
+        } else {
+            transactions.send(exchange, record);
+        }
     }
 }
