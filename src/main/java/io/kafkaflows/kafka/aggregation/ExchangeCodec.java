@@ -14,9 +14,10 @@ import org.apache.camel.support.DefaultExchange;
 
 /**
  * How {@link KafkaAggregationRepository} stores an aggregated exchange in its changelog: JSON
- * {@code {"type": <body class>, "body": <body as JSON>, "headers": {<simple headers>}}}. Only the body and headers
- * whose values are strings, numbers or booleans are kept; a body is read back only if its class name starts with one
- * of the allowed prefixes, so a record written to the topic by someone else cannot make us instantiate any class.
+ * {@code {"type": <body class>, "body": <body as JSON>, "headers": {...}, "properties": {...}}}. Headers and
+ * exchange properties (e.g. the aggregated size) are kept when their values are strings, numbers or booleans. A
+ * body is read back only if its class name starts with one of the allowed prefixes, so a record written to the
+ * topic by someone else cannot make us instantiate any class.
  */
 public final class ExchangeCodec {
 
@@ -34,17 +35,21 @@ public final class ExchangeCodec {
             node.put("type", body.getClass().getName());
             node.set("body", body instanceof byte[] bytes ? JSON.getNodeFactory().binaryNode(bytes) : JSON.valueToTree(body));
         }
-        ObjectNode headers = node.putObject("headers");
-        for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
-            Object value = header.getValue();
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                headers.set(header.getKey(), JSON.valueToTree(value));
-            }
-        }
+        putScalars(node.putObject("headers"), exchange.getMessage().getHeaders());
+        putScalars(node.putObject("properties"), exchange.getAllProperties());
         try {
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the aggregated exchange as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putScalars(ObjectNode target, Map<String, Object> values) {
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            Object value = entry.getValue();
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                target.set(entry.getKey(), JSON.valueToTree(value));
+            }
         }
     }
 
@@ -53,6 +58,7 @@ public final class ExchangeCodec {
             JsonNode node = JSON.readTree(stored);
             Exchange exchange = new DefaultExchange(context);
             node.path("headers").properties().forEach(h -> exchange.getMessage().setHeader(h.getKey(), scalar(h.getValue())));
+            node.path("properties").properties().forEach(p -> exchange.setProperty(p.getKey(), scalar(p.getValue())));
             if (node.hasNonNull("type")) {
                 String type = node.get("type").asText();
                 exchange.getMessage().setBody(type.equals(byte[].class.getName())
