@@ -167,6 +167,33 @@ public abstract class KafkaTestSupport {
         return out;
     }
 
+    /** Reads a whole topic from the beginning up to its end offsets (as of now) with an independent consumer. */
+    protected static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic, String isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        Duration timeout = Duration.ofSeconds(60);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + " not read to its end offsets " + ends + " within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
     /** The group's committed offsets on the topic (missing partitions: nothing committed). */
     protected static Map<Integer, Long> committed(String groupId, String topic) {
         try {

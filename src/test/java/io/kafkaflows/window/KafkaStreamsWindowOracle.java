@@ -6,8 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
@@ -54,7 +49,8 @@ import static org.awaitility.Awaitility.await;
  * Test oracle: the same windowed count/sum/min/max/avg computed by Kafka Streams. Reads {@code inputTopic} (String
  * key, JSON value with a numeric "value"; records without one are ignored), aggregates per key and window, emits only
  * final results ({@code suppress(untilWindowCloses)}) as {@link WindowResultRow} JSON to {@code outputTopic}, waits
- * until every input record is committed, stops, and returns what is in the output topic (read_committed), sorted.
+ * (through the test base's admin client) until every input record is committed, and stops; the test then reads
+ * the output topic.
  * Each run uses a fresh application.id and state directory; caching is off and exactly_once_v2 is on.
  */
 public final class KafkaStreamsWindowOracle {
@@ -88,9 +84,8 @@ public final class KafkaStreamsWindowOracle {
     private KafkaStreamsWindowOracle() {
     }
 
-    public static List<WindowResultRow> run(String bootstrapServers, String inputTopic, String outputTopic,
-                                            OracleWindows windows, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    public static void run(String bootstrapServers, Admin admin, String inputTopic, String outputTopic,
+                           OracleWindows windows, Duration timeout) {
         String applicationId = "window-oracle-" + UUID.randomUUID();
         Path stateDir;
         try {
@@ -105,7 +100,7 @@ public final class KafkaStreamsWindowOracle {
             failure.set(e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try {
             streams.start();
             await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
                 if (failure.get() != null) {
@@ -118,8 +113,6 @@ public final class KafkaStreamsWindowOracle {
             streams.cleanUp();
             deleteQuietly(stateDir);
         }
-        long remaining = Math.max(TimeUnit.SECONDS.toNanos(5), deadline - System.nanoTime());
-        return readOutput(bootstrapServers, outputTopic, Duration.ofNanos(remaining));
     }
 
     static StreamsBuilder topology(String inputTopic, String outputTopic, OracleWindows windows) {
@@ -191,32 +184,6 @@ public final class KafkaStreamsWindowOracle {
         } catch (ExecutionException | TimeoutException e) {
             return false; // e.g. a transaction's offsets are not stable yet: ask again
         }
-    }
-
-    private static List<WindowResultRow> readOutput(String bootstrapServers, String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<WindowResultRow> rows = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("output " + topic + " not read to its end offsets " + ends + " in " + timeout);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> rows.add(WindowResultRow.parse(r.value())));
-            }
-        }
-        Collections.sort(rows);
-        return rows;
     }
 
     private static void deleteQuietly(Path dir) {

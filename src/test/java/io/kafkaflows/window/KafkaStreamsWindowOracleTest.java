@@ -43,8 +43,9 @@ class KafkaStreamsWindowOracleTest extends KafkaTestSupport {
                 at(input, 1, "a", 1), at(input, 5, "a", 2), at(input, 11, "b", 8), at(input, 9, "a", 64),
                 at(input, 12, "a", 4), at(input, 3, "a", 16), at(input, 11, "a", 32), at(input, 1_000, "flush-p0", 1)));
 
-        List<WindowResultRow> rows = KafkaStreamsWindowOracle.run(bootstrapServers(), input, output,
+        KafkaStreamsWindowOracle.run(bootstrapServers(), admin(), input, output,
                 OracleWindows.tumbling(Duration.ofSeconds(10), Duration.ofSeconds(2)), TIMEOUT);
+        List<WindowResultRow> rows = WindowResultRow.sorted(readToEnd(output, "read_committed"));
 
         assertEquals(List.of(
                 row("a", 0, 10, 3, 67, 1, 64),
@@ -58,8 +59,9 @@ class KafkaStreamsWindowOracleTest extends KafkaTestSupport {
         String output = createTopic(unique("oracle-session-out"), 1);
         produce(List.of(at(input, 4, "a", 3), at(input, 1, "a", 1), at(input, 20, "a", 5), at(input, 1_000, "flush-p0", 1)));
 
-        List<WindowResultRow> rows = KafkaStreamsWindowOracle.run(bootstrapServers(), input, output,
+        KafkaStreamsWindowOracle.run(bootstrapServers(), admin(), input, output,
                 OracleWindows.session(Duration.ofSeconds(5), Duration.ZERO), TIMEOUT);
+        List<WindowResultRow> rows = WindowResultRow.sorted(readToEnd(output, "read_committed"));
 
         assertEquals(List.of(row("a", 1, 4, 2, 4, 1, 3), row("a", 20, 20, 1, 5, 5, 5)), rows);
     }
@@ -71,8 +73,9 @@ class KafkaStreamsWindowOracleTest extends KafkaTestSupport {
         produce(List.of(at(input, 0, "a", 1), at(input, 5, "a", 2), at(input, 10, "x", 7), at(input, 6, "a", 4),
                 at(input, 1_000, "flush-p0", 1)));
 
-        List<WindowResultRow> rows = KafkaStreamsWindowOracle.run(bootstrapServers(), input, output,
+        KafkaStreamsWindowOracle.run(bootstrapServers(), admin(), input, output,
                 OracleWindows.session(Duration.ofSeconds(5), Duration.ZERO), TIMEOUT);
+        List<WindowResultRow> rows = WindowResultRow.sorted(readToEnd(output, "read_committed"));
 
         assertEquals(List.of(row("a", 0, 5, 2, 3, 1, 2), row("a", 6, 6, 1, 4, 4, 4), row("x", 10, 10, 1, 7, 7, 7)), rows);
     }

@@ -68,4 +68,12 @@ public record WindowResultRow(String key, long windowStart, long windowEnd, long
         }
         return value;
     }
+
+    /** The records' values as rows, sorted. */
+    static java.util.List<WindowResultRow> sorted(java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records) {
+        java.util.List<WindowResultRow> rows = new java.util.ArrayList<>();
+        records.forEach(r -> rows.add(parse(r.value())));
+        java.util.Collections.sort(rows);
+        return rows;
+    }
 }

@@ -1,7 +1,6 @@
 package io.kafkaflows.window;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import java.util.Random;
 
 import io.kafkaflows.testsupport.AppProcess;
 import io.kafkaflows.testsupport.KafkaTestSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +39,7 @@ class WindowedAggregationCrashIT extends KafkaTestSupport {
     }
 
     private static List<WindowResultRow> results(String topic) {
-        List<WindowResultRow> rows = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readAll(topic, "read_committed", Integer.MAX_VALUE, Duration.ofSeconds(5))) {
-            rows.add(WindowResultRow.parse(r.value()));
-        }
-        rows.sort(null);
-        return rows;
+        return WindowResultRow.sorted(readToEnd(topic, "read_committed"));
     }
 
     @Test

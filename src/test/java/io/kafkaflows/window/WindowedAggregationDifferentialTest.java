@@ -1,14 +1,12 @@
 package io.kafkaflows.window;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -49,8 +47,8 @@ class WindowedAggregationDifferentialTest extends KafkaTestSupport {
                 42L + partitions, 7, 600, base, windows);
         produce(records);
 
-        List<WindowResultRow> expected = KafkaStreamsWindowOracle.run(bootstrapServers(), input, oracleOutput, windows,
-                Duration.ofSeconds(90));
+        KafkaStreamsWindowOracle.run(bootstrapServers(), admin(), input, oracleOutput, windows, Duration.ofSeconds(90));
+        List<WindowResultRow> expected = WindowResultRow.sorted(readToEnd(oracleOutput, "read_committed"));
         assertTrue(expected.size() > 20, "the oracle emitted " + expected.size() + " windows");
 
         props.setProperty("flows.window.type", windows.type());
@@ -62,11 +60,7 @@ class WindowedAggregationDifferentialTest extends KafkaTestSupport {
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> committedTotal(props.getProperty("flows.window.group-id"), input) == records.size());
         }
-        List<WindowResultRow> actual = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readAll(output, "read_committed", expected.size() + 1, Duration.ofSeconds(5))) {
-            actual.add(WindowResultRow.parse(r.value()));
-        }
-        actual.sort(null);
+        List<WindowResultRow> actual = WindowResultRow.sorted(readToEnd(output, "read_committed"));
         assertEquals(expected.size(), actual.size(), "windows emitted");
         assertEquals(expected, actual);
         LoggerFactory.getLogger(getClass()).info("{} over {} partition(s): {} input records, {} windows equal to Kafka Streams'",

@@ -84,4 +84,45 @@ class WindowedAggregationFlowTest extends KafkaTestSupport {
             assertEquals(3, readAll(output, "read_committed", 4, Duration.ofSeconds(3)).size(), "no window emitted twice");
         }
     }
+
+    @Test
+    void eventTimeFromAFieldAndBadTimesAreDeadLetteredWithoutMovingStreamTime() throws Exception {
+        Properties props = appProperties();
+        props.setProperty("flows.window.type", "tumbling");
+        props.setProperty("flows.window.size", "PT10S");
+        props.setProperty("flows.window.grace", "PT0S");
+        props.setProperty("flows.window.time-field", "at");
+        props.setProperty("flows.window.value-field", "amount");
+        String dlq = createTopic(unique("window-dead"), 1);
+        props.setProperty("flows.window.dlq-topic", dlq);
+        String input = createTopic(props.getProperty("flows.window.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.window.output-topic"), 1);
+        createTopic(props.getProperty("flows.window.late-topic"), 1);
+        String iso = java.time.Instant.ofEpochMilli(BASE + 4_000).toString();
+        long farFuture = System.currentTimeMillis() + Duration.ofDays(2).toMillis();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        // the record timestamps are all "now": only the field counts
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":1,\"at\":" + (BASE + 1_000) + "}")));
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":2,\"at\":\"" + iso + "\"}")));
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":9}")));                         // no time
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":9,\"at\":\"yesterday\"}")));  // unparseable
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":9,\"at\":-1}")));             // negative
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":9,\"at\":" + farFuture + "}"))); // far future
+        // had the far-future record moved stream time, this one would be late instead of counted
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":3,\"at\":" + (BASE + 9_999) + "}")));
+        records.add(new ProducerRecord<>(input, bytes("a"), bytes("{\"amount\":5,\"at\":" + (BASE + 10_000) + "}")));
+        produce(records);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 1, Duration.ofSeconds(60));
+            assertEquals(1, out.size());
+            assertEquals("{\"key\":\"a\",\"windowStart\":" + BASE + ",\"windowEnd\":" + (BASE + 10_000)
+                    + ",\"count\":3,\"sum\":6.0,\"min\":1.0,\"max\":3.0,\"avg\":2.0}", text(out.get(0).value()));
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, "read_committed", 4, Duration.ofSeconds(30));
+            assertEquals(4, dead.size());
+            for (ConsumerRecord<byte[], byte[]> d : dead) {
+                String reason = new String(d.headers().lastHeader("dlq.exception.message").value(), StandardCharsets.UTF_8);
+                assertTrue(reason.contains("time field") || reason.contains("event time"), reason);
+            }
+        }
+    }
 }
