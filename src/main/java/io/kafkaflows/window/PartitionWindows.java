@@ -82,6 +82,21 @@ public final class PartitionWindows {
         return new Plan(ops, null);
     }
 
+    /**
+     * Idle close (a departure from Kafka Streams): closes every open window now, and moves stream time to the
+     * latest close time among them, so a record arriving later for one of them is late rather than counted twice.
+     */
+    public List<WindowOp> closeAll() {
+        List<WindowOp> ops = new ArrayList<>();
+        while (!closing.isEmpty()) {
+            Closing due = closing.pollLast();
+            streamTime = Math.max(streamTime, due.closeAt());
+            untrack(open.get(due.group()), null);
+            ops.add(0, WindowOp.close(due.group()));
+        }
+        return ops;
+    }
+
     private List<WindowOp> planTimeWindows(String key, long timestamp, double value, long newStreamTime) {
         List<WindowOp> ops = new ArrayList<>();
         for (long start : windows.windowStartsFor(timestamp)) {

@@ -1,8 +1,10 @@
 package io.kafkaflows.window;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,12 +29,15 @@ import org.slf4j.LoggerFactory;
  * First step of the windowed-aggregation flow, on the consumer thread inside the poll's transaction: validates the
  * record ({@link WindowEventReader}), makes sure the partition's windows are the durable ones (restored from the
  * changelog whenever the consumer or its assignment changed), then plans the record ({@link PartitionWindows}) and
- * puts the steps for the aggregate EIP in the body, or sets header {@value #LATE} (the reason) and keeps the record.
+ * puts the steps for the aggregate EIP in exchange property {@value #OPS}; a late record gets header {@value #LATE}
+ * (the reason). With an idle close, windows of partitions quiet for that long are closed too.
  * Each partition's stream time is committed with its offset (offset metadata), as Kafka Streams does.
  */
 public class WindowAssignProcessor implements Processor {
 
     public static final String LATE = "kafkaflows.window.late";
+    /** Exchange property: the steps for the aggregate EIP (a list of {@link WindowOp}). */
+    public static final String OPS = "kafkaflowsWindowOps";
     private static final String STREAM_TIME = "streamTime=";
     private static final Logger LOG = LoggerFactory.getLogger(WindowAssignProcessor.class);
 
@@ -44,6 +49,10 @@ public class WindowAssignProcessor implements Processor {
     private int generation;
     private Set<TopicPartition> assignment = Set.of();
     private final Map<Integer, PartitionWindows> partitions = new HashMap<>();
+    private final Map<Integer, Long> lastRecordNanos = new HashMap<>();
+    /** Per partition: the offset after the last record planned (or the committed one after a restore). */
+    private final Map<Integer, Long> nextOffsets = new HashMap<>();
+    private long idleCloseMs;
 
     @Override
     public void process(Exchange exchange) {
@@ -62,11 +71,38 @@ public class WindowAssignProcessor implements Processor {
         PartitionWindows windowsOfPartition = current(record, exchange.getFromRouteId()).get(record.partition().partition());
         PartitionWindows.Plan plan = windowsOfPartition.plan(Base64.getEncoder().encodeToString(key), event.timestamp(),
                 event.value(), group -> repository.get(exchange.getContext(), group).getMessage().getBody(WindowAggregate.class));
+        List<WindowOp> ops = new ArrayList<>(plan.ops());
         if (plan.lateReason() != null) {
             message.setHeader(LATE, plan.lateReason());
-        } else {
-            message.setBody(plan.ops());
         }
+        nextOffsets.put(record.partition().partition(), record.offset() + 1);
+        if (idleCloseMs > 0) {
+            ops.addAll(closeIdle(exchange, record.partition()));
+        }
+        exchange.setProperty(OPS, ops);
+    }
+
+    /** Idle close: windows of partitions that got no record for idleCloseMs of wall-clock time while this one did. */
+    private List<WindowOp> closeIdle(Exchange exchange, TopicPartition activePartition) {
+        int active = activePartition.partition();
+        long now = System.nanoTime();
+        lastRecordNanos.put(active, now);
+        List<WindowOp> ops = new ArrayList<>();
+        for (Map.Entry<Integer, PartitionWindows> entry : partitions.entrySet()) {
+            long last = lastRecordNanos.computeIfAbsent(entry.getKey(), p -> now);
+            if (entry.getKey() != active && entry.getValue().openWindows() > 0 && now - last >= idleCloseMs * 1_000_000L) {
+                List<WindowOp> closed = entry.getValue().closeAll();
+                LOG.info("Idle close: partition {} got no record for {} ms; closing its {} open windows",
+                        entry.getKey(), (now - last) / 1_000_000, closed.size());
+                ops.addAll(closed);
+                Long next = nextOffsets.get(entry.getKey());
+                if (next != null) {
+                    // the partition's new stream time commits with its (unchanged) offset
+                    transactions.includeOffset(exchange, new TopicPartition(activePartition.topic(), entry.getKey()), next);
+                }
+            }
+        }
+        return ops;
     }
 
     /** The windows of the consumer's partitions, restored if the consumer or its assignment changed since. */
@@ -95,9 +131,14 @@ public class WindowAssignProcessor implements Processor {
         long read = repository.restore(owned, true);
         Map<TopicPartition, OffsetAndMetadata> committed = c.committed(assigned, Duration.ofSeconds(30));
         partitions.clear();
+        lastRecordNanos.clear();
+        nextOffsets.clear();
         int open = 0;
         for (int p : owned) {
             OffsetAndMetadata offset = committed.get(new TopicPartition(topic, p));
+            if (offset != null) {
+                nextOffsets.put(p, offset.offset());
+            }
             PartitionWindows restored = new PartitionWindows(windows, p, streamTimeOf(offset));
             repository.forEachGroup(p, (group, state) -> restored.register(group, state.getMessage().getBody(WindowAggregate.class)));
             partitions.put(p, restored);
@@ -127,11 +168,13 @@ public class WindowAssignProcessor implements Processor {
     private String valueField = "value";
     private String timeField;
     private String maxFuture = "PT1H";
+    private String idleClose = "";
 
     /** Validates the window knobs at start-up (a bad definition stops the app with the property's name). */
     public void init() {
         windows = WindowDefinition.parse(type, size, advance, gap, grace);
         reader = new WindowEventReader(valueField, timeField, Duration.parse(maxFuture));
+        idleCloseMs = idleClose == null || idleClose.isBlank() ? 0 : Duration.parse(idleClose.trim()).toMillis();
         LOG.info("Windows: {}", windows);
     }
 
@@ -161,6 +204,11 @@ public class WindowAssignProcessor implements Processor {
 
     public void setTimeField(String timeField) {
         this.timeField = timeField;
+    }
+
+    /** ISO-8601 duration; empty (default): off. */
+    public void setIdleClose(String idleClose) {
+        this.idleClose = idleClose;
     }
 
     public void setMaxFuture(String maxFuture) {

@@ -23,8 +23,9 @@ import org.apache.kafka.clients.admin.NewTopic;
  * The bench command ({@code bench/run}): starts a local broker through the project's launcher and measures, pair by
  * pair on the same broker and topic layout (6 partitions), each flow against its baseline: the producer route
  * against Kafka's ProducerPerformance, the consumer flow against ConsumerPerformance, the exactly-once flow against
- * a raw kafka-clients EOS loop with the same transaction size. Median of 3 runs after a warm-up. Prints a table and
- * writes target/bench/results.json. Not part of the test command.
+ * a raw kafka-clients EOS loop with the same transaction size, the stream transform against a raw consume-produce
+ * loop, the windowed aggregation against Kafka Streams with the same windows. Median of 3 runs after a warm-up.
+ * Prints a table and writes target/bench/results.json. Not part of the test command.
  */
 public final class BenchMain {
 
@@ -36,11 +37,14 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+        // optional second argument: the flows to measure, comma separated (default: all)
+        java.util.Set<String> only = args.length > 1 ? java.util.Set.of(args[1].split(",")) : null;
         Path dir = Files.createDirectories(Path.of("target", "bench"));
         try (KafkaBrokerLauncher broker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(),
                 dir.resolve("broker-" + UUID.randomUUID()), 0, "1g", Map.of()).start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
+            selected = only;
             List<Map<String, Object>> results = new ArrayList<>();
             FlowBench flows = new FlowBench(bootstrap, admin);
             for (int size : new int[] {100, 1024}) {
@@ -51,16 +55,38 @@ public final class BenchMain {
             }
             long consumed = (long) (500_000 * scale);
             String filled = topic(admin);
-            flows.fillJson(filled, consumed);
+            if (wanted("consumer")) {
+                flows.fillJson(filled, consumed);
+            }
             results.add(pair("consumer", "ConsumerPerformance", 100, consumed,
                     rate(() -> KafkaToolRunner.consumerPerformance(bootstrap, filled, consumed)),
                     rate(() -> flows.consumerFlow(filled, consumed))));
             long eos = (long) (100_000 * scale);
             String eosInput = topic(admin);
-            flows.fillJson(eosInput, eos);
+            if (wanted("exactly-once")) {
+                flows.fillJson(eosInput, eos);
+            }
             results.add(pair("exactly-once", "raw kafka-clients EOS loop (100 records per transaction)", 100, eos,
                     rate(() -> flows.rawEosLoop(eosInput, topic(admin), eos)),
                     rate(() -> flows.exactlyOnceFlow(eosInput, topic(admin), eos))));
+            StreamBench streams = new StreamBench(bootstrap, flows);
+            long transformed = (long) (200_000 * scale);
+            String transformInput = topic(admin);
+            if (wanted("stream-transform")) {
+                flows.fillJson(transformInput, transformed);
+            }
+            results.add(pair("stream-transform", "raw kafka-clients consume-transform-produce loop (commit per poll)", 100,
+                    transformed, rate(() -> streams.rawTransformLoop(transformInput, topic(admin), transformed)),
+                    rate(() -> streams.transformFlow(transformInput, topic(admin), transformed))));
+            long windowed = (long) (200_000 * scale);
+            String windowInput = topic(admin);
+            if (wanted("windowed-aggregation")) {
+                streams.fillWindowInput(windowInput, windowed);
+            }
+            results.add(pair("windowed-aggregation", "Kafka Streams 4.3.1 (tumbling 1 s, 10k keys, exactly_once_v2)", 20,
+                    windowed, rate(() -> streams.kafkaStreamsWindows(windowInput, topic(admin), windowed)),
+                    rate(() -> streams.windowFlow(windowInput, topic(admin), windowed))));
+            results.removeIf(java.util.Objects::isNull);
             print(results);
             Files.writeString(dir.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
             System.out.println("written: " + dir.resolve("results.json").toAbsolutePath());
@@ -82,8 +108,17 @@ public final class BenchMain {
     }
 
     /** Warm-up of each, then 3 runs of each side by side; medians. */
+    private static java.util.Set<String> selected;
+
+    private static boolean wanted(String flow) {
+        return selected == null || selected.contains(flow);
+    }
+
     private static Map<String, Object> pair(String flow, String baseline, int size, long records,
                                             Supplier<Double> baselineRun, Supplier<Double> flowRun) {
+        if (!wanted(flow)) {
+            return null;
+        }
         System.out.printf("%s (%d B, %d records): warm-up...%n", flow, size, records);
         baselineRun.get();
         flowRun.get();
@@ -150,7 +185,7 @@ public final class BenchMain {
         props.setProperty("camel.management.port", String.valueOf(io.kafkaflows.testsupport.FreePorts.next()));
         props.setProperty("flows.demo.enabled", "false");
         String id = UUID.randomUUID().toString().substring(0, 8);
-        for (String flow : List.of("consumer", "transform", "eos")) {
+        for (String flow : List.of("consumer", "transform", "eos", "window")) {
             props.setProperty("flows." + flow + ".group-id", "bench-" + flow + "-" + id);
         }
         props.setProperty("flows.consumer.topic", "bench-idle-" + id);
@@ -159,6 +194,9 @@ public final class BenchMain {
         props.setProperty("flows.eos.input-topic", "bench-idle-" + id);
         props.setProperty("flows.eos.output-topic", "bench-idle-out-" + id);
         props.setProperty("flows.eos.transactional-id", "bench-eos-" + id);
+        props.setProperty("flows.window.input-topic", "bench-idle-" + id);
+        props.setProperty("flows.window.output-topic", "bench-idle-out-" + id);
+        props.setProperty("flows.window.late-topic", "bench-idle-late-" + id);
         props.setProperty("flows.producer.transactional-id", "bench-producer-" + id);
         props.setProperty("flows.monitor.lag-interval", "600000");
         return props;

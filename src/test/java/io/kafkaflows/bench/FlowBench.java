@@ -120,7 +120,7 @@ final class FlowBench {
     }
 
     /** Runs the app until the group committed every record; the rate from the first to the last commit seen. */
-    private double runApp(Properties props, String group, String topic, long records) throws Exception {
+    double runApp(Properties props, String group, String topic, long records) throws Exception {
         Main main = KafkaFlowsApplication.create(props);
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
@@ -161,7 +161,7 @@ final class FlowBench {
         }
     }
 
-    private long committed(String group, String topic) throws Exception {
+    long committed(String group, String topic) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)

@@ -115,7 +115,7 @@ public final class KafkaStreamsWindowOracle {
         }
     }
 
-    static StreamsBuilder topology(String inputTopic, String outputTopic, OracleWindows windows) {
+    public static StreamsBuilder topology(String inputTopic, String outputTopic, OracleWindows windows) {
         StreamsBuilder builder = new StreamsBuilder();
         KGroupedStream<String, Double> grouped = builder.stream(inputTopic, Consumed.with(Serdes.String(), Serdes.String()))
                 .mapValues(KafkaStreamsWindowOracle::numericValue)

@@ -125,4 +125,35 @@ class WindowedAggregationFlowTest extends KafkaTestSupport {
             }
         }
     }
+
+    /**
+     * Idle close (off by default, departs from Kafka Streams): partition 0 goes quiet while partition 1 keeps
+     * receiving records of the same, still open window; after the idle time partition 0's window is emitted, and a
+     * record for it arriving afterwards is late instead of being counted twice.
+     */
+    @Test
+    void idleCloseEmitsTheWindowsOfAQuietPartition() throws Exception {
+        Properties props = appProperties();
+        props.setProperty("flows.window.type", "tumbling");
+        props.setProperty("flows.window.size", "PT10S");
+        props.setProperty("flows.window.grace", "PT0S");
+        props.setProperty("flows.window.idle-close", "PT1S");
+        String input = createTopic(props.getProperty("flows.window.input-topic"), 2);
+        String output = createTopic(props.getProperty("flows.window.output-topic"), 2);
+        String late = createTopic(props.getProperty("flows.window.late-topic"), 1);
+        produce(List.of(new ProducerRecord<>(input, 0, BASE + 1_000, bytes("quiet"), bytes("{\"value\":4}"))));
+        try (InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                produce(List.of(new ProducerRecord<>(input, 1, BASE + 2_000, bytes("busy"), bytes("{\"value\":1}"))));
+                return !readAll(output, "read_committed", 1, Duration.ofMillis(200)).isEmpty();
+            });
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 1, Duration.ofSeconds(5));
+            assertEquals("quiet", text(out.get(0).key()));
+            assertTrue(text(out.get(0).value()).contains("\"count\":1,\"sum\":4.0"), text(out.get(0).value()));
+            produce(List.of(new ProducerRecord<>(input, 0, BASE + 3_000, bytes("quiet"), bytes("{\"value\":8}"))));
+            assertEquals(1, readAll(late, "read_committed", 1, Duration.ofSeconds(30)).size(), "after an idle close: late");
+            // (partition 1 may be idle-closed by now too: only the quiet key's window must not come twice)
+            assertEquals(1, readToEnd(output, "read_committed").stream().filter(r -> text(r.key()).equals("quiet")).count());
+        }
+    }
 }

@@ -133,6 +133,15 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     /**
+     * Commits this partition's offset (unchanged, as given) in the exchange's transaction, so that its offset
+     * metadata (e.g. a stream time moved without a record of that partition) is committed with it.
+     */
+    public void includeOffset(Exchange exchange, TopicPartition partition, long nextOffset) {
+        ConsumerTransaction tx = transactionOf(exchange);
+        tx.offsets.putIfAbsent(partition, new OffsetAndMetadata(nextOffset));
+    }
+
+    /**
      * Metadata stored with each committed offset of this route (e.g. a partition's stream time), read when the
      * transaction commits; Kafka keeps it with the consumer group's offsets.
      */

@@ -1,0 +1,180 @@
+package io.kafkaflows.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkaflows.window.KafkaStreamsWindowOracle;
+import io.kafkaflows.window.OracleWindows;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The stream bench pairs: the stream-transform flow against a raw at-least-once consume-transform-produce loop, and
+ * the windowed-aggregation flow (tumbling 1 s windows, 10,000 keys) against a Kafka Streams topology with the same
+ * windows (exactly_once_v2, Kafka Streams' default caching). Each returns records per second.
+ */
+final class StreamBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final OracleWindows WINDOWS = OracleWindows.tumbling(Duration.ofSeconds(1), Duration.ofMillis(200));
+    private final String bootstrap;
+    private final FlowBench flows;
+
+    StreamBench(String bootstrap, FlowBench flows) {
+        this.bootstrap = bootstrap;
+        this.flows = flows;
+    }
+
+    double transformFlow(String input, String output, long records) throws Exception {
+        Properties props = BenchMain.appProperties(bootstrap);
+        props.setProperty("flows.transform.input-topic", input);
+        props.setProperty("flows.transform.output-topic", output);
+        props.setProperty("flows.transform.max-poll-records", "500");
+        return flows.runApp(props, props.getProperty("flows.transform.group-id"), input, records);
+    }
+
+    /** The guide's KafkaStreamProcessor with kafka-clients: poll, upper-case "text", send all, flush, commitSync. */
+    double rawTransformLoop(String input, String output, long records) throws Exception {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-transform-" + System.nanoTime());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            consumer.subscribe(List.of(input));
+            long done = 0;
+            long start = 0;
+            while (done < records) {
+                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                if (start == 0) {
+                    start = System.nanoTime();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
+                    ObjectNode value = (ObjectNode) JSON.readTree(r.value());
+                    value.put("text", value.path("text").asText().toUpperCase(Locale.ROOT));
+                    producer.send(new ProducerRecord<>(output, null, r.key(), JSON.writeValueAsBytes(value), r.headers()),
+                            (metadata, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                            });
+                }
+                producer.flush();
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                consumer.commitSync();
+                done += polled.count();
+            }
+            return records / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Input for the window pair: {"value": n}, 10,000 keys, event time advancing 1 s per 20,000 records. */
+    void fillWindowInput(String topic, long records) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        long base = (System.currentTimeMillis() - Duration.ofHours(2).toMillis()) / 1000 * 1000;
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < records; i++) {
+                byte[] key = ("key-" + (i * 7919 % 10_000)).getBytes(StandardCharsets.UTF_8);
+                long timestamp = base + i * 1000 / 20_000;
+                producer.send(new ProducerRecord<>(topic, null, timestamp, key, ("{\"value\":" + (i % 100) + "}").getBytes(StandardCharsets.UTF_8)),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("filling " + topic + " failed", failure.get());
+        }
+    }
+
+    double windowFlow(String input, String output, long records) throws Exception {
+        Properties props = BenchMain.appProperties(bootstrap);
+        props.setProperty("flows.window.input-topic", input);
+        props.setProperty("flows.window.output-topic", output);
+        props.setProperty("flows.window.late-topic", output + "-late");
+        props.setProperty("flows.window.group-id", "bench-window-" + System.nanoTime());
+        props.setProperty("flows.window.type", WINDOWS.type());
+        props.setProperty("flows.window.size", WINDOWS.size().toString());
+        props.setProperty("flows.window.grace", WINDOWS.grace().toString());
+        props.setProperty("flows.window.max-poll-records", "500");
+        return flows.runApp(props, props.getProperty("flows.window.group-id"), input, records);
+    }
+
+    /** The same windows in Kafka Streams (suppress until the window closes), exactly_once_v2, default caching. */
+    double kafkaStreamsWindows(String input, String output, long records) throws Exception {
+        String applicationId = "bench-streams-" + System.nanoTime();
+        Path stateDir = Files.createTempDirectory("bench-streams");
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        KafkaStreams streams = new KafkaStreams(KafkaStreamsWindowOracle.topology(input, output, WINDOWS).build(), props);
+        streams.start();
+        try {
+            long firstSeen = -1;
+            long firstAt = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                long committed = flows.committed(applicationId, input);
+                long now = System.nanoTime();
+                if (firstSeen < 0 && committed > 0) {
+                    firstSeen = committed;
+                    firstAt = now;
+                }
+                if (committed >= records) {
+                    return (records - firstSeen) / ((now - firstAt) / 1e9);
+                }
+                LockSupport.parkNanos(20_000_000L);
+            }
+            throw new IllegalStateException("Kafka Streams did not finish " + input);
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+            streams.cleanUp();
+            Utils.delete(stateDir.toFile());
+        }
+    }
+}
