@@ -199,6 +199,9 @@ public final class BenchMain {
         props.setProperty("flows.window.late-topic", "bench-idle-late-" + id);
         props.setProperty("flows.producer.transactional-id", "bench-producer-" + id);
         props.setProperty("flows.monitor.lag-interval", "600000");
+        // 500 records per poll: keep the retry budget check (records x redelivery delays) satisfied
+        props.setProperty("flows.errors.initial-delay", "10");
+        props.setProperty("flows.errors.max-delay", "20");
         return props;
     }
 }

@@ -138,11 +138,13 @@ final class FlowBench {
         }, "bench-app");
         thread.start();
         try {
-            started.await(120, TimeUnit.SECONDS);
+            if (!started.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the app did not start (see its log above)");
+            }
             long firstSeen = -1;
             long firstAt = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && thread.isAlive()) {
                 long committed = committed(group, topic);
                 long now = System.nanoTime();
                 if (firstSeen < 0 && committed > 0) {

@@ -10,6 +10,8 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
+import org.apache.camel.Exchange;
+
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,8 +28,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class ChangelogStore {
 
-    /** A stored value and its version (for optimistic locking), counted since this instance loaded the entry. */
-    record Entry(byte[] value, long version) {
+    /**
+     * A stored value (bytes as in the changelog, or the live exchange not yet written) and its version (for
+     * optimistic locking), counted since this instance loaded the entry.
+     */
+    record Entry(byte[] value, Exchange live, long version) {
     }
 
     private final Map<Integer, Map<String, Entry>> partitions = new ConcurrentHashMap<>();
@@ -48,7 +53,14 @@ final class ChangelogStore {
     }
 
     synchronized Entry put(int partition, String key, byte[] value) {
-        Entry entry = new Entry(value, ++versions);
+        return put(partition, key, new Entry(value, null, ++versions));
+    }
+
+    synchronized Entry putLive(int partition, String key, Exchange live) {
+        return put(partition, key, new Entry(null, live, ++versions));
+    }
+
+    private Entry put(int partition, String key, Entry entry) {
         partitions.computeIfAbsent(partition, p -> new HashMap<>()).put(key, entry);
         return entry;
     }

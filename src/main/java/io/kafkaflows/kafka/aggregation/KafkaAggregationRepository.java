@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -36,9 +38,9 @@ import org.apache.kafka.common.utils.Utils;
  * ({@code c:<exchange id>}) until confirmed. Optimistic locking: versions are checked on add and remove.
  * <p>
  * By default each change is written by an idempotent producer (acks=all) and waited for. With
- * {@code transactional=true} (bean {@code kafkaTransactions}), changes join the Kafka transaction open on the
- * consumer thread, so state, outputs and input offsets commit together. A correlation key starting with
- * {@code <digits>:} is kept in that changelog partition (state follows the input partition); others are hashed.
+ * {@code transactional=true} (bean {@code kafkaTransactions}), changes are kept and written into the Kafka
+ * transaction of the consumer thread just before it commits (each group's latest value, once per transaction), so
+ * state, outputs and input offsets commit together. A correlation key starting with {@code <digits>:} is kept in that changelog partition (state follows the input partition); others are hashed.
  * With {@code restoreOnStart} (default) all partitions are restored at start; else the caller restores the
  * partitions it owns ({@link #restore}).
  */
@@ -65,6 +67,7 @@ public class KafkaAggregationRepository extends ServiceSupport
     private ExchangeCodec codec;
     private ChangelogStore store;
     private Producer<byte[], byte[]> producer;
+    private final Map<Thread, Map<Pending, Exchange>> pending = new ConcurrentHashMap<>();
 
     /** Creates the compacted changelog topic if missing, with at least this many partitions. */
     public synchronized void ensureTopic(int minPartitions) {
@@ -99,6 +102,8 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     /** Reloads these changelog partitions (and forgets all others it held if {@code exclusive}). */
     public long restore(Set<Integer> owned, boolean exclusive) {
+        // whatever this thread had pending belonged to an aborted transaction: the changelog is the truth
+        pending.remove(Thread.currentThread());
         if (exclusive) {
             store.retainOnly(owned);
         }
@@ -123,7 +128,7 @@ public class KafkaAggregationRepository extends ServiceSupport
     /** Stores the group; returns null (the old exchange is not decoded again: the aggregate EIP does not use it). */
     @Override
     public Exchange add(CamelContext context, String key, Exchange exchange) {
-        write(key, GROUP + key, codec.encode(exchange));
+        write(key, GROUP + key, exchange);
         return null;
     }
 
@@ -138,7 +143,7 @@ public class KafkaAggregationRepository extends ServiceSupport
         checkVersion(key, exchange);
         write(key, GROUP + key, null);
         if (useRecovery) {
-            write(key, COMPLETED + exchange.getExchangeId(), codec.encode(exchange));
+            write(key, COMPLETED + exchange.getExchangeId(), exchange);
         }
     }
 
@@ -179,31 +184,59 @@ public class KafkaAggregationRepository extends ServiceSupport
     }
 
     private Exchange decode(ChangelogStore.Entry entry) {
-        Exchange exchange = codec.decode(camelContext, entry.value());
+        Exchange exchange = entry.live() != null ? entry.live() : codec.decode(camelContext, entry.value());
         exchange.setProperty(VERSION, entry.version());
         return exchange;
     }
 
-    private void write(String correlationKey, String storedKey, byte[] value) {
+    /** A change not yet in the changelog (transactional mode): the exchange, or null for a tombstone. */
+    private record Pending(int partition, String storedKey) {
+    }
+
+    /**
+     * Transactional mode: the store keeps the live exchange and the change waits, by consumer thread, until that
+     * thread's transaction commits ({@link #flushPending}): a window updated 100 times in a poll is written once.
+     */
+    private void write(String correlationKey, String storedKey, Exchange exchange) {
         int partition = correlationKey == null ? partitionOfStored(storedKey) : partitionOf(correlationKey);
+        if (transactions != null) {
+            pending.computeIfAbsent(Thread.currentThread(), t -> new LinkedHashMap<>())
+                    .put(new Pending(partition, storedKey), exchange);
+            if (exchange == null) {
+                store.remove(partition, storedKey);
+            } else {
+                store.putLive(partition, storedKey, exchange);
+            }
+            return;
+        }
+        byte[] value = exchange == null ? null : codec.encode(exchange);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition,
                 storedKey.getBytes(StandardCharsets.UTF_8), value);
-        if (transactions != null) {
-            transactions.sendInCurrentTransaction(record);
-        } else {
-            try {
-                producer.send(record).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("changelog write to " + topic + " failed: " + e.getCause(), e.getCause());
-            }
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("changelog write to " + topic + " failed: " + e.getCause(), e.getCause());
         }
         if (value == null) {
             store.remove(partition, storedKey);
         } else {
             store.put(partition, storedKey, value);
+        }
+    }
+
+    /** Before this thread's transaction commits: its pending changes go into it. */
+    private void flushPending() {
+        Map<Pending, Exchange> changes = pending.remove(Thread.currentThread());
+        if (changes == null) {
+            return;
+        }
+        for (Map.Entry<Pending, Exchange> change : changes.entrySet()) {
+            byte[] value = change.getValue() == null ? null : codec.encode(change.getValue());
+            transactions.sendInCurrentTransaction(new ProducerRecord<>(topic, change.getKey().partition(),
+                    change.getKey().storedKey().getBytes(StandardCharsets.UTF_8), value));
         }
     }
 
@@ -236,6 +269,7 @@ public class KafkaAggregationRepository extends ServiceSupport
         if (transactional) {
             transactions = org.apache.camel.support.CamelContextHelper.mandatoryLookup(camelContext,
                     KafkaTransactions.BEAN_NAME, KafkaTransactions.class);
+            transactions.beforeCommit(this::flushPending);
         } else {
             producer = KafkaRecords.bytesProducer(camelContext, Map.of());
         }

@@ -2,8 +2,10 @@ package io.kafkaflows.kafka.tx;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.kafkaflows.kafka.KafkaRecords;
@@ -52,6 +54,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     private final Map<String, ConsumerTransaction> transactions = new ConcurrentHashMap<>();
     private final KafkaTransactionsHealthCheck health = new KafkaTransactionsHealthCheck();
     private final Map<String, Function<TopicPartition, String>> offsetMetadata = new ConcurrentHashMap<>();
+    private final List<Runnable> beforeCommit = new CopyOnWriteArrayList<>();
     /** The transaction the current consumer thread has open: state stores write into it. */
     private final ThreadLocal<ConsumerTransaction> current = new ThreadLocal<>();
     private CamelContext camelContext;
@@ -142,6 +145,14 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     /**
+     * Runs on the consumer thread just before its transaction commits (inside it): state stores write their
+     * buffered changes here with {@link #sendInCurrentTransaction}.
+     */
+    public void beforeCommit(Runnable hook) {
+        beforeCommit.add(hook);
+    }
+
+    /**
      * Metadata stored with each committed offset of this route (e.g. a partition's stream time), read when the
      * transaction commits; Kafka keeps it with the consumer group's offsets.
      */
@@ -174,6 +185,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     private void commit(ConsumerTransaction tx) {
         try {
+            beforeCommit.forEach(Runnable::run);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(tx.offsets);
             Function<TopicPartition, String> metadata = offsetMetadata.get(tx.routeId);
             if (metadata != null) {
