@@ -149,8 +149,8 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     @Override
     public void confirm(CamelContext context, String exchangeId) {
-        for (String key : store.keys(COMPLETED + exchangeId)) {
-            write(null, key, null);
+        if (useRecovery && completedPartition(exchangeId) >= 0) {
+            write(null, COMPLETED + exchangeId, null);
         }
     }
 
@@ -166,12 +166,8 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     @Override
     public Exchange recover(CamelContext context, String exchangeId) {
-        List<String> keys = store.keys(COMPLETED + exchangeId);
-        if (keys.isEmpty()) {
-            return null;
-        }
-        ChangelogStore.Entry entry = store.get(partitionOfStored(keys.get(0)), keys.get(0));
-        return entry == null ? null : decode(entry);
+        int partition = completedPartition(exchangeId);
+        return partition < 0 ? null : decode(store.get(partition, COMPLETED + exchangeId));
     }
 
     private void checkVersion(String key, Exchange expected) {
@@ -247,6 +243,16 @@ public class KafkaAggregationRepository extends ServiceSupport
             }
         }
         return 0;
+    }
+
+    /** The changelog partition holding this completed exchange, or -1. */
+    private int completedPartition(String exchangeId) {
+        for (int p = 0; p < partitions; p++) {
+            if (store.get(p, COMPLETED + exchangeId) != null) {
+                return p;
+            }
+        }
+        return -1;
     }
 
     /** {@code <digits>:...} goes to that partition; any other key is hashed like Kafka's default partitioner. */
