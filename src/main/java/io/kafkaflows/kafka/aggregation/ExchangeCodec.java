@@ -1,13 +1,14 @@
 package io.kafkaflows.kafka.aggregation;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -23,34 +24,49 @@ public final class ExchangeCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<String> allowedTypePrefixes;
+    private final boolean withHeaders;
 
-    public ExchangeCodec(List<String> allowedTypePrefixes) {
+    /** {@code withHeaders=false}: only the body is kept (when the aggregate lives in the body alone). */
+    public ExchangeCodec(List<String> allowedTypePrefixes, boolean withHeaders) {
         this.allowedTypePrefixes = List.copyOf(allowedTypePrefixes);
+        this.withHeaders = withHeaders;
     }
 
     public byte[] encode(Exchange exchange) {
-        ObjectNode node = JSON.createObjectNode();
-        Object body = exchange.getMessage().getBody();
-        if (body != null) {
-            node.put("type", body.getClass().getName());
-            node.set("body", body instanceof byte[] bytes ? JSON.getNodeFactory().binaryNode(bytes) : JSON.valueToTree(body));
-        }
-        putScalars(node.putObject("headers"), exchange.getMessage().getHeaders());
-        putScalars(node.putObject("properties"), exchange.getAllProperties());
-        try {
-            return JSON.writeValueAsBytes(node);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            Object body = exchange.getMessage().getBody();
+            if (body != null) {
+                json.writeStringField("type", body.getClass().getName());
+                json.writeFieldName("body");
+                if (body instanceof byte[] bytes) {
+                    json.writeBinary(bytes);
+                } else {
+                    JSON.writeValue(json, body);
+                }
+            }
+            if (withHeaders) {
+                writeScalars(json, "headers", exchange.getMessage().getHeaders());
+                writeScalars(json, "properties", exchange.getAllProperties());
+            }
+            json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the aggregated exchange as JSON: " + e.getMessage(), e);
         }
+        return out.toByteArray();
     }
 
-    private static void putScalars(ObjectNode target, Map<String, Object> values) {
+    private static void writeScalars(JsonGenerator json, String field, Map<String, Object> values) throws IOException {
+        json.writeObjectFieldStart(field);
         for (Map.Entry<String, Object> entry : values.entrySet()) {
             Object value = entry.getValue();
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                target.set(entry.getKey(), JSON.valueToTree(value));
+                json.writeFieldName(entry.getKey());
+                json.writeObject(value);
             }
         }
+        json.writeEndObject();
     }
 
     public Exchange decode(CamelContext context, byte[] stored) {

@@ -64,6 +64,7 @@ public class KafkaAggregationRepository extends ServiceSupport
     private int maximumRedeliveries;
     private Duration restoreTimeout = Duration.ofMinutes(2);
     private String allowedTypes = "java.lang.,java.util.,io.kafkaflows.";
+    private boolean storeHeaders = true;
     private ExchangeCodec codec;
     private ChangelogStore store;
     private Producer<byte[], byte[]> producer;
@@ -269,7 +270,8 @@ public class KafkaAggregationRepository extends ServiceSupport
         if (topic == null || topic.isBlank()) {
             throw new IllegalArgumentException("KafkaAggregationRepository needs a changelog topic");
         }
-        codec = new ExchangeCodec(Arrays.stream(allowedTypes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        codec = new ExchangeCodec(Arrays.stream(allowedTypes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                storeHeaders);
         Properties consumer = KafkaClientProperties.consumer(camelContext);
         store = new ChangelogStore(topic, consumer, restoreTimeout);
         if (transactional) {
@@ -330,6 +332,11 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     public void setRestoreTimeout(Duration restoreTimeout) {
         this.restoreTimeout = restoreTimeout;
+    }
+
+    /** false: store the body only (headers and exchange properties such as the aggregated size are not kept). */
+    public void setStoreHeaders(boolean storeHeaders) {
+        this.storeHeaders = storeHeaders;
     }
 
     public void setAllowedTypes(String allowedTypes) {
