@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.kafkaflows.admin.SharedKafkaAdmin;
 import io.kafkaflows.kafka.KafkaClientProperties;
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
@@ -24,11 +25,8 @@ import org.apache.camel.spi.OptimisticLockingAggregationRepository;
 import org.apache.camel.spi.RecoverableAggregationRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -72,29 +70,8 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     /** Creates the compacted changelog topic if missing, with at least this many partitions. */
     public synchronized void ensureTopic(int minPartitions) {
-        Admin admin = camelContext.getRegistry().lookupByNameAndType("kafkaAdmin", io.kafkaflows.admin.SharedKafkaAdmin.class).admin();
-        try {
-            Map<String, org.apache.kafka.clients.admin.TopicDescription> existing = admin.describeTopics(List.of(topic))
-                    .allTopicNames().get();
-            partitions = existing.get(topic).partitions().size();
-        } catch (ExecutionException e) {
-            partitions = Math.max(partitions, minPartitions);
-            NewTopic changelog = new NewTopic(topic, partitions, replicationFactor)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            try {
-                admin.createTopics(List.of(changelog)).all().get();
-            } catch (ExecutionException created) {
-                if (!(created.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create changelog topic " + topic + ": " + created.getCause(), created);
-                }
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(interrupted);
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(interrupted);
-        }
+        Admin admin = camelContext.getRegistry().lookupByNameAndType(SharedKafkaAdmin.BEAN_NAME, SharedKafkaAdmin.class).admin();
+        partitions = ChangelogTopic.ensure(admin, topic, Math.max(partitions, minPartitions), replicationFactor);
         if (partitions < minPartitions) {
             throw new IllegalStateException("changelog topic " + topic + " has " + partitions + " partitions, fewer than"
                     + " the " + minPartitions + " of its input: state cannot follow the input partitions");
