@@ -1,5 +1,8 @@
 package io.kafkaflows.kafka;
 
+import io.kafkaflows.kafka.batch.PollBatches;
+import io.kafkaflows.kafka.tx.ConsumerBoundCommit;
+import org.apache.camel.support.CamelContextHelper;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,11 @@ public final class OffsetCommitProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof ConsumerBoundCommit) {
+            // a kafka-batch route: its offsets commit with the poll, after the poll's sends were acknowledged
+            CamelContextHelper.mandatoryLookup(exchange.getContext(), PollBatches.BEAN_NAME, PollBatches.class).recordDone(exchange);
+            return;
+        }
         Endpoint from = exchange.getFromEndpoint();
         if (from instanceof KafkaEndpoint kafka && kafka.getConfiguration().isBatching()) {
             commitBatch(exchange);

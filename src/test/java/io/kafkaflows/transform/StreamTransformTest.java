@@ -1,8 +1,13 @@
 package io.kafkaflows.transform;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkaflows.testsupport.InProcessApp;
@@ -74,6 +79,40 @@ class StreamTransformTest extends KafkaTestSupport {
             assertEquals(1, dead.size());
             assertArrayEquals(bytes("{\"text\":5}"), dead.get(0).value());
             assertEquals("transform", text(dead.get(0).headers().lastHeader("dlq.flow").value()));
+        }
+    }
+
+    /**
+     * The output topic refuses one record (larger than its max.message.bytes): the poll's sends fail, nothing of it
+     * is committed, the poll is read again one record at a time and the refused record is dead-lettered; every other
+     * record is written (at least once) and all offsets end committed.
+     */
+    @Test
+    void aRecordTheOutputRefusesIsDeadLetteredAndTheRestWritten() throws Exception {
+        Properties props = appProperties();
+        String input = createTopic(props.getProperty("flows.transform.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.transform.output-topic"), 1, Map.of("max.message.bytes", "2000"));
+        String dlq = createTopic(unique("transform-dead"), 1);
+        props.setProperty("flows.transform.dlq-topic", dlq);
+        String group = props.getProperty("flows.transform.group-id");
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            // random letters: lz4 would shrink a repeated character below the limit
+            String text = i == 7 ? new Random(7).ints(8000, 'a', 'z' + 1)
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString() : "t" + i;
+            records.add(new ProducerRecord<>(input, bytes("k" + i), bytes("{\"i\":" + i + ",\"text\":\"" + text + "\"}")));
+        }
+        produce(records);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, input) == 20);
+            List<ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, "read_committed", 1, Duration.ofSeconds(30));
+            assertEquals(1, dead.size());
+            assertEquals("k7", text(dead.get(0).key()));
+            Set<Integer> written = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> r : readToEnd(output, "read_committed")) {
+                written.add(JSON.readTree(r.value()).get("i").asInt());
+            }
+            assertEquals(19, written.size(), "every other record written: " + written);
         }
     }
 }
