@@ -199,6 +199,11 @@ public final class BenchMain {
         props.setProperty("flows.window.late-topic", "bench-idle-late-" + id);
         props.setProperty("flows.producer.transactional-id", "bench-producer-" + id);
         props.setProperty("flows.monitor.lag-interval", "600000");
+        // BENCH_JAVA_OPTS=-Dbench.profile=throughput|latency runs the app-based flows under a tuning profile
+        String profile = System.getProperty("bench.profile");
+        if (profile != null && !profile.isBlank()) {
+            props.setProperty("camel.main.profile", profile);
+        }
         // 500 records per poll: keep the retry budget check (records x redelivery delays) satisfied
         props.setProperty("flows.errors.initial-delay", "10");
         props.setProperty("flows.errors.max-delay", "20");
