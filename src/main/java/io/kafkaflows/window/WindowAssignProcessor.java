@@ -48,6 +48,8 @@ public class WindowAssignProcessor implements Processor {
     private Consumer<?, ?> consumer;
     private int generation;
     private Set<TopicPartition> assignment = Set.of();
+    /** Set after the last record of a poll (also one that failed): the next record looks at the assignment. */
+    private boolean newPoll = true;
     private final Map<Integer, PartitionWindows> partitions = new HashMap<>();
     private final Map<Integer, Long> lastRecordNanos = new HashMap<>();
     /** Per partition: the offset after the last record planned (or the committed one after a restore). */
@@ -56,6 +58,16 @@ public class WindowAssignProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        try {
+            plan(exchange);
+        } finally {
+            if (Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_POLL_RECORD))) {
+                newPoll = true;
+            }
+        }
+    }
+
+    private void plan(Exchange exchange) {
         Message message = exchange.getMessage();
         byte[] key = message.getHeader(KafkaConstants.KEY, byte[].class);
         if (key == null) {
@@ -108,6 +120,11 @@ public class WindowAssignProcessor implements Processor {
     /** The windows of the consumer's partitions, restored if the consumer or its assignment changed since. */
     private synchronized Map<Integer, PartitionWindows> current(ConsumerBoundCommit record, String routeId) {
         Consumer<?, ?> c = record.consumer();
+        // a rebalance happens only inside poll(): look at the assignment on the first record of each poll
+        if (c == consumer && !newPoll) {
+            return partitions;
+        }
+        newPoll = false;
         int gen = c.groupMetadata().generationId();
         Set<TopicPartition> assigned = c.assignment();
         if (c != consumer || gen != generation || !assigned.equals(assignment)) {

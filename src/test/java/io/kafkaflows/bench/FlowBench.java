@@ -171,6 +171,12 @@ final class FlowBench {
     }
 
     void fillJson(String topic, long records) throws Exception {
+        fill(topic, records, i -> new ProducerRecord<>(topic, ("k" + (i % 100)).getBytes(StandardCharsets.UTF_8),
+                ("{\"seq\":" + i + ",\"text\":\"bench record padding to about a hundred bytes .......\"}").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes {@code records} records made by {@code record} (from the index), checking every send. */
+    void fill(String topic, long records, java.util.function.LongFunction<ProducerRecord<byte[], byte[]>> record) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
@@ -181,13 +187,11 @@ final class FlowBench {
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, ("k" + (i % 100)).getBytes(StandardCharsets.UTF_8),
-                        ("{\"seq\":" + i + ",\"text\":\"bench record padding to about a hundred bytes .......\"}").getBytes(StandardCharsets.UTF_8)),
-                        (metadata, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
+                producer.send(record.apply(i), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
             }
             producer.flush();
         }

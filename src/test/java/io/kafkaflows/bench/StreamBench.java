@@ -104,29 +104,10 @@ final class StreamBench {
 
     /** Input for the window pair: {"value": n}, 10,000 keys, event time advancing 1 s per 20,000 records. */
     void fillWindowInput(String topic, long records) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         long base = (System.currentTimeMillis() - Duration.ofHours(2).toMillis()) / 1000 * 1000;
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (long i = 0; i < records; i++) {
-                byte[] key = ("key-" + (i * 7919 % 10_000)).getBytes(StandardCharsets.UTF_8);
-                long timestamp = base + i * 1000 / 20_000;
-                producer.send(new ProducerRecord<>(topic, null, timestamp, key, ("{\"value\":" + (i % 100) + "}").getBytes(StandardCharsets.UTF_8)),
-                        (metadata, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("filling " + topic + " failed", failure.get());
-        }
+        flows.fill(topic, records, i -> new ProducerRecord<>(topic, null, base + i * 1000 / 20_000,
+                ("key-" + (i * 7919 % 10_000)).getBytes(StandardCharsets.UTF_8),
+                ("{\"value\":" + (i % 100) + "}").getBytes(StandardCharsets.UTF_8)));
     }
 
     double windowFlow(String input, String output, long records) throws Exception {

@@ -127,7 +127,7 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     @Override
     public void confirm(CamelContext context, String exchangeId) {
-        if (useRecovery && completedPartition(exchangeId) >= 0) {
+        if (useRecovery && partitionOfStored(COMPLETED + exchangeId) >= 0) {
             write(null, COMPLETED + exchangeId, null);
         }
     }
@@ -144,7 +144,7 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     @Override
     public Exchange recover(CamelContext context, String exchangeId) {
-        int partition = completedPartition(exchangeId);
+        int partition = partitionOfStored(COMPLETED + exchangeId);
         return partition < 0 ? null : decode(store.get(partition, COMPLETED + exchangeId));
     }
 
@@ -214,19 +214,10 @@ public class KafkaAggregationRepository extends ServiceSupport
         }
     }
 
+    /** The changelog partition holding this stored key, or -1. */
     private int partitionOfStored(String storedKey) {
         for (int p = 0; p < partitions; p++) {
             if (store.get(p, storedKey) != null) {
-                return p;
-            }
-        }
-        return 0;
-    }
-
-    /** The changelog partition holding this completed exchange, or -1. */
-    private int completedPartition(String exchangeId) {
-        for (int p = 0; p < partitions; p++) {
-            if (store.get(p, COMPLETED + exchangeId) != null) {
                 return p;
             }
         }

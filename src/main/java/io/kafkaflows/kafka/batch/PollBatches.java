@@ -92,18 +92,15 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
         Consumer<?, ?> consumer = recordOf(exchange).consumer();
         String routeId = exchange.getFromRouteId();
         Batch batch = batches.get(routeId);
-        if (batch != null && batch.consumer != consumer) {
-            // camel-kafka replaced its consumer after a failure: start clean (unacknowledged sends are abandoned)
-            batch = null;
-        }
-        if (batch == null) {
-            Producer<byte[], byte[]> producer = batches.containsKey(routeId) ? batches.get(routeId).producer
-                    : KafkaRecords.bytesProducer(camelContext, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-batch-" + routeId));
-            Batch failed = batches.get(routeId);
-            batch = new Batch(consumer, producer);
+        if (batch == null || batch.consumer != consumer) {
+            // first use, or camel-kafka replaced its consumer after a failure: start clean (unacknowledged sends
+            // are abandoned) with the route's producer
+            Batch previous = batch;
+            batch = new Batch(consumer, previous != null ? previous.producer
+                    : KafkaRecords.bytesProducer(camelContext, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-batch-" + routeId)));
             // the poll read again after a failed send goes one record at a time, so the failing record meets the
             // route's error handler itself (retried, then dead-lettered) instead of failing the poll forever
-            batch.synchronous = failed != null && failed.poisoned;
+            batch.synchronous = previous != null && previous.poisoned;
             batches.put(routeId, batch);
         }
         if (batch.poisoned) {
