@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts, stops, kills and restarts a real single-node Apache Kafka broker (KRaft, combined broker+controller)
- * as a separate JVM on 127.0.0.1. The one place in the project that owns a broker's life: the app (when no
+ * Starts, stops, kills and restarts a real Apache Kafka broker (KRaft, combined broker+controller) as a separate
+ * JVM on 127.0.0.1: PLAINTEXT by default, SASL_SSL + ACLs when {@link #secured}, one node of a cluster through
+ * {@link KafkaClusterLauncher}. The one place in the project that owns a broker's life: the app (when no
  * brokers are configured), the tests, the benchmarks and the chaos tests all use it.
  * The broker's classpath is the one the build copies to {@code target/kafka-broker/lib} (see broker/pom.xml).
  * The broker JVM exits by itself when the process that launched it dies (see {@link BrokerParentWatchdog}).
@@ -43,6 +44,11 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
     private final Map<String, String> extraServerProperties;
     private int port;
     private int controllerPort;
+    private int nodeId = 1;
+    private String quorumVoters;
+    private String clusterId = Uuid.randomUuid().toString();
+    private int replication = 1;
+    private BrokerSecurity security;
     private Process process;
     private OutputStream lifeline;
     private long outputMark;
@@ -64,6 +70,26 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         this.extraServerProperties = Map.copyOf(extraServerProperties);
     }
 
+    /** Serve clients on SASL_SSL with SCRAM, mutual TLS and ACLs instead of PLAINTEXT (call before the first start). */
+    public KafkaBrokerLauncher secured(BrokerSecurity security) {
+        this.security = security;
+        return this;
+    }
+
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /** Makes this launcher one node of a cluster ({@link KafkaClusterLauncher}): same voters and cluster id on all. */
+    KafkaBrokerLauncher asClusterNode(int nodeId, int controllerPort, String quorumVoters, String clusterId, int replication) {
+        this.nodeId = nodeId;
+        this.controllerPort = controllerPort;
+        this.quorumVoters = quorumVoters;
+        this.clusterId = clusterId;
+        this.replication = replication;
+        return this;
+    }
+
     /** The default location of the broker's jars: next to the app jar, or under target/ in the repo. */
     public static Path defaultLibDir() {
         Path fromJar = locateNextToCodeSource();
@@ -77,25 +103,42 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         if (isRunning()) {
             return this;
         }
+        launchProcess();
+        awaitStarted();
+        return this;
+    }
+
+    /** Formats the storage if new and launches the JVM, without waiting (a cluster launches all nodes first). */
+    synchronized void launchProcess() {
         checkLibDir();
         try {
             Files.createDirectories(dataDir);
-            if (port == 0) {
-                port = freePort();
-            }
-            if (controllerPort == 0) {
-                controllerPort = freePort();
-            }
+            allocatePorts();
             Path config = writeServerProperties();
             Path log4j = writeLog4jConfig();
             formatStorageIfNeeded(config, log4j);
             launch(config, log4j);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the Kafka broker in " + dataDir, e);
+        }
+    }
+
+    synchronized void allocatePorts() throws IOException {
+        if (port == 0) {
+            port = freePort();
+        }
+        if (controllerPort == 0) {
+            controllerPort = freePort();
+        }
+    }
+
+    synchronized void awaitStarted() {
+        try {
             awaitReady();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker in " + dataDir, e);
         }
-        LOG.info("Local Kafka broker ready at {} (pid {}, data in {})", bootstrapServers(), process.pid(), dataDir);
-        return this;
+        LOG.info("Local Kafka broker {} ready at {} (pid {}, data in {})", nodeId, bootstrapServers(), process.pid(), dataDir);
     }
 
     /** Graceful stop (SIGTERM), forced after a timeout. */
@@ -157,6 +200,10 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         return port;
     }
 
+    int controllerPort() {
+        return controllerPort;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -169,24 +216,38 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
     private Path writeServerProperties() throws IOException {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("node.id", String.valueOf(nodeId));
+        props.put("controller.quorum.voters", quorumVoters != null ? quorumVoters : nodeId + "@127.0.0.1:" + controllerPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security != null) {
+            props.putAll(security.serverProperties(port, controllerPort));
+        } else {
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        }
         props.put("log.dirs", dataDir.resolve("kraft-logs").toString());
         props.put("num.partitions", "3");
         props.put("auto.create.topics.enable", "true");
-        props.put("offsets.topic.replication.factor", "1");
+        String rf = String.valueOf(replication);
+        String minIsr = String.valueOf(Math.min(2, replication));
+        props.put("default.replication.factor", rf);
+        props.put("min.insync.replicas", minIsr);
+        props.put("offsets.topic.replication.factor", rf);
         props.put("offsets.topic.num.partitions", "10");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", rf);
+        props.put("transaction.state.log.min.isr", minIsr);
         props.put("transaction.state.log.num.partitions", "10");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", rf);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
         props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("unclean.leader.election.enable", "false");
+        if (replication > 1) {
+            // a killed node is fenced (and its partitions led elsewhere) within seconds instead of the default 9 s
+            props.put("broker.session.timeout.ms", "3000");
+            props.put("broker.heartbeat.interval.ms", "500");
+        }
         props.putAll(extraServerProperties);
         StringBuilder text = new StringBuilder("# written by KafkaBrokerLauncher\n");
         props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
@@ -216,7 +277,10 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
             return;
         }
         List<String> cmd = javaCommand(log4j, "kafka.tools.StorageTool");
-        cmd.addAll(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+        cmd.addAll(List.of("format", "-t", clusterId, "-c", config.toString()));
+        if (security != null) {
+            cmd.addAll(security.formatArguments());
+        }
         Path out = dataDir.resolve("format.out");
         Process format = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {

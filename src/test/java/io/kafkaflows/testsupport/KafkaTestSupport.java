@@ -2,7 +2,6 @@ package io.kafkaflows.testsupport;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,44 +9,115 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkaflows.broker.BrokerSecurity;
 import io.kafkaflows.broker.KafkaBrokerLauncher;
+import io.kafkaflows.broker.KafkaClusterLauncher;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import static org.awaitility.Awaitility.await;
 
 /**
- * Base class of every test that needs Kafka: starts one real broker per test JVM through the project's
- * {@link KafkaBrokerLauncher} (a separate JVM, so tests may kill it), and owns the test side's only admin client,
- * producer and readers. Tests use unique topic and group names ({@link #unique(String)}).
+ * Base class of every test that needs Kafka: starts real brokers through the project's {@link KafkaBrokerLauncher}
+ * (separate JVMs, so tests may kill them) and owns the test side's clients ({@link TestKafka}). The plain broker
+ * (one per test JVM) backs the static helpers below; {@link #secureKafka()} is a second broker with SASL_SSL,
+ * mutual TLS and ACLs (also one per JVM); {@link #startCluster(int)} gives a test its own multi-node cluster.
+ * Tests use unique topic, group and user names ({@link #unique(String)}).
  */
 public abstract class KafkaTestSupport {
 
     private static KafkaBrokerLauncher broker;
-    private static Admin admin;
-    private static Producer<byte[], byte[]> producer;
+    private static TestKafka plain;
+    private static KafkaBrokerLauncher secureBroker;
+    private static TestKafka secure;
 
     protected static synchronized KafkaBrokerLauncher broker() {
         if (broker == null) {
-            Path dataDir = Path.of("target", "test-kafka", "broker-" + UUID.randomUUID());
-            broker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), dataDir, 0).start();
+            broker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("broker"), 0).start();
+            plain = new TestKafka(Map.of("bootstrap.servers", broker.bootstrapServers()), 1);
             Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestSupport::shutdown, "test-broker-shutdown"));
         }
         return broker;
+    }
+
+    /** The plain broker's clients. */
+    protected static TestKafka kafka() {
+        broker();
+        return plain;
+    }
+
+    /** The secured broker (SASL_SSL with SCRAM, mutual TLS, StandardAuthorizer, no access without an ACL). */
+    protected static synchronized KafkaBrokerLauncher secureBroker() {
+        if (secureBroker == null) {
+            broker();
+            Path dir = testDir("secure-broker");
+            BrokerSecurity security = BrokerSecurity.selfSigned(dir.resolve("tls"), "admin-" + UUID.randomUUID(), Map.of());
+            secureBroker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), dir, 0, "512m", Map.of())
+                    .secured(security).start();
+            Map<String, String> props = new HashMap<>(security.clientProperties(BrokerSecurity.ADMIN, security.password(BrokerSecurity.ADMIN)));
+            props.put("bootstrap.servers", secureBroker.bootstrapServers());
+            secure = new TestKafka(props, 1);
+        }
+        return secureBroker;
+    }
+
+    /** Clients of the secured broker, authenticated as its super user. */
+    protected static TestKafka secureKafka() {
+        secureBroker();
+        return secure;
+    }
+
+    /** Adds a SCRAM-SHA-512 and -256 user to the secured broker (no ACLs: it may do nothing yet). */
+    protected static void createScramUser(String user, String password) {
+        try {
+            for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_512, ScramMechanism.SCRAM_SHA_256)) {
+                secureKafka().admin().alterUserScramCredentials(List.of(
+                        new UserScramCredentialUpsertion(user, new ScramCredentialInfo(mechanism, 4096), password)))
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create SCRAM user " + user, e);
+        }
+    }
+
+    /**
+     * {@link #appProperties()} pointed at the secured broker as {@code user}: every {@code camel.component.kafka.*}
+     * security setting (SASL_SSL, SCRAM-SHA-512, truststore, keystore for mutual TLS).
+     */
+    protected static Properties secureAppProperties(String user, String password) {
+        Properties props = appProperties();
+        props.setProperty("camel.component.kafka.brokers", secureBroker().bootstrapServers());
+        BrokerSecurity security = secureBroker.security();
+        props.setProperty("camel.component.kafka.security-protocol", "SASL_SSL");
+        props.setProperty("camel.component.kafka.sasl-mechanism", "SCRAM-SHA-512");
+        props.setProperty("camel.component.kafka.sasl-jaas-config", security.clientProperties(user, password).get("sasl.jaas.config"));
+        props.setProperty("camel.component.kafka.ssl-truststore-location", security.truststore().toString());
+        props.setProperty("camel.component.kafka.ssl-truststore-password", security.storePassword());
+        props.setProperty("camel.component.kafka.ssl-truststore-type", "PKCS12");
+        props.setProperty("camel.component.kafka.ssl-keystore-location", security.clientKeystore().toString());
+        props.setProperty("camel.component.kafka.ssl-keystore-password", security.storePassword());
+        props.setProperty("camel.component.kafka.ssl-keystore-type", "PKCS12");
+        props.setProperty("camel.component.kafka.ssl-key-password", security.storePassword());
+        return props;
+    }
+
+    /** A new cluster of {@code nodes} brokers (512 MB each) for one test class; the caller closes it. */
+    protected static KafkaClusterLauncher startCluster(int nodes) {
+        broker();
+        return new KafkaClusterLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("cluster"), nodes, "512m").start();
+    }
+
+    /** Clients of a cluster started by {@link #startCluster(int)} (topics created with replication factor 3). */
+    protected static TestKafka kafka(KafkaClusterLauncher cluster) {
+        return new TestKafka(Map.of("bootstrap.servers", cluster.bootstrapServers()), Math.min(3, cluster.size()));
+    }
+
+    private static Path testDir(String prefix) {
+        return Path.of("target", "test-kafka", prefix + "-" + UUID.randomUUID());
     }
 
     protected static String bootstrapServers() {
@@ -55,11 +125,14 @@ public abstract class KafkaTestSupport {
     }
 
     private static synchronized void shutdown() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
+        if (plain != null) {
+            plain.close();
         }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(2));
+        if (secure != null) {
+            secure.close();
+        }
+        if (secureBroker != null) {
+            secureBroker.stop();
         }
         if (broker != null) {
             broker.stop();
@@ -70,13 +143,8 @@ public abstract class KafkaTestSupport {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    protected static synchronized Admin admin() {
-        if (admin == null) {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-            admin = Admin.create(props);
-        }
-        return admin;
+    protected static Admin admin() {
+        return kafka().admin();
     }
 
     protected static String createTopic(String name, int partitions) {
@@ -84,48 +152,16 @@ public abstract class KafkaTestSupport {
     }
 
     protected static String createTopic(String name, int partitions, Map<String, String> configs) {
-        try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-                    .all().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin().describeTopics(List.of(name)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(name).partitions().stream().allMatch(p -> p.leader() != null));
-            return name;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create topic " + name, e);
-        }
+        return kafka().createTopic(name, partitions, configs);
     }
 
-    protected static synchronized Producer<byte[], byte[]> producer() {
-        if (producer == null) {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            // seen here: idempotent batches racing a just-created partition's leadership got stuck retrying
-            // OUT_OF_ORDER_SEQUENCE_NUMBER; one request in flight keeps the test producer's batches in order
-            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            producer = new KafkaProducer<>(props);
-        }
-        return producer;
+    protected static Producer<byte[], byte[]> producer() {
+        return kafka().producer();
     }
 
     /** Writes the records and waits for the broker's acknowledgement of each. */
     protected static List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) {
-        try {
-            List<java.util.concurrent.Future<RecordMetadata>> futures = new ArrayList<>();
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                futures.add(producer().send(record));
-            }
-            List<RecordMetadata> written = new ArrayList<>();
-            for (java.util.concurrent.Future<RecordMetadata> f : futures) {
-                written.add(f.get(30, TimeUnit.SECONDS));
-            }
-            return written;
-        } catch (Exception e) {
-            throw new IllegalStateException("produce failed", e);
-        }
+        return kafka().produce(records);
     }
 
     protected static RecordMetadata produce(String topic, String key, String value) {
@@ -140,75 +176,19 @@ public abstract class KafkaTestSupport {
         return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /**
-     * Reads a whole topic from the beginning with an independent consumer (no group), until {@code expected}
-     * records arrived or {@code timeout} passed; returns what it read. {@code isolation}: read_committed or
-     * read_uncommitted.
-     */
+    /** See {@link TestKafka#readAll}. */
     protected static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation, int expected, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return kafka().readAll(topic, isolation, expected, timeout);
     }
 
-    /** Reads a whole topic from the beginning up to its end offsets (as of now) with an independent consumer. */
+    /** See {@link TestKafka#readToEnd}. */
     protected static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic, String isolation) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        Duration timeout = Duration.ofSeconds(60);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(topic + " not read to its end offsets " + ends + " within " + timeout);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return kafka().readToEnd(topic, isolation);
     }
 
     /** The group's committed offsets on the topic (missing partitions: nothing committed). */
     protected static Map<Integer, Long> committed(String groupId, String topic) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin().listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<Integer, Long> out = new HashMap<>();
-            offsets.forEach((tp, om) -> {
-                if (tp.topic().equals(topic) && om != null) {
-                    out.put(tp.partition(), om.offset());
-                }
-            });
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not read offsets of " + groupId, e);
-        }
+        return kafka().committed(groupId, topic);
     }
 
     protected static long committedTotal(String groupId, String topic) {
@@ -217,15 +197,7 @@ public abstract class KafkaTestSupport {
 
     /** Sum of the end offsets of all partitions of the topic. */
     protected static long endOffsetTotal(String topic) {
-        try {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                    .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin().listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(info -> info.offset()).sum();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not read end offsets of " + topic, e);
-        }
+        return kafka().endOffsetTotal(topic);
     }
 
     /** Properties for an app under test talking to the test broker, with its own free ports and no demo. */
