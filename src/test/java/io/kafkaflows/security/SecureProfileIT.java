@@ -1,0 +1,88 @@
+package io.kafkaflows.security;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import io.kafkaflows.broker.BrokerSecurity;
+import io.kafkaflows.testsupport.AppProcess;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import io.kafkaflows.testsupport.TestKafka;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged app with camel.main.profile=secure and its secrets only in environment variables (SCRAM password,
+ * truststore and keystore passwords): it works against the secured broker, and no secret appears in its log
+ * (everything at INFO: the Kafka clients' config dumps and Camel's property summary included), its health output or its metrics.
+ */
+class SecureProfileIT extends KafkaTestSupport {
+
+    @Test
+    void secretsFromTheEnvironmentNeverShowUp() throws Exception {
+        TestKafka kafka = secureKafka();
+        BrokerSecurity security = secureBroker().security();
+        String user = unique("app");
+        String password = "pw-" + unique("secret");
+        createScramUser(user, password);
+        String prefix = unique("sec") + ".";
+        SecureKafkaApp.grant(kafka.admin(), SecureKafkaApp.allFlows(user, prefix));
+        String topic = kafka.createTopic(prefix + "ingress", 1, Map.of());
+
+        Properties props = SecureKafkaApp.underPrefix(appProperties(), prefix);
+        props.remove("camel.component.kafka.brokers");
+        props.setProperty("camel.main.profile", "secure");
+        props.setProperty("log4j2.configurationFile", Path.of("target", "test-classes", "log4j2-verbose.xml").toAbsolutePath().toString());
+        Map<String, String> settings = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> settings.put(k, props.getProperty(k)));
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", secureBroker().bootstrapServers());
+        env.put("KAFKA_USERNAME", user);
+        env.put("KAFKA_PASSWORD", password);
+        env.put("KAFKA_TRUSTSTORE_LOCATION", security.truststore().toString());
+        env.put("KAFKA_TRUSTSTORE_PASSWORD", security.storePassword());
+        env.put("KAFKA_KEYSTORE_LOCATION", security.clientKeystore().toString());
+        env.put("KAFKA_KEYSTORE_PASSWORD", security.storePassword());
+        env.put("KAFKA_KEY_PASSWORD", security.storePassword());
+
+        HttpClient http = HttpClient.newHttpClient();
+        try (AppProcess app = AppProcess.start(unique("secure-profile"), settings, env)) {
+            app.awaitLog("Apache Camel", Duration.ofSeconds(90));
+            String api = "http://127.0.0.1:" + settings.get("camel.server.port");
+            String management = "http://127.0.0.1:" + settings.get("camel.management.port");
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
+                    URI.create(management + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(api + "/api/topics/" + topic + "/records"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"k\",\"value\":{\"n\":1}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, sent.statusCode(), sent.body());
+            assertEquals(1, kafka.readAll(topic, "read_committed", 1, Duration.ofSeconds(30)).size());
+
+            String health = get(http, management + "/observe/health?data=true");
+            String metrics = get(http, management + "/observe/metrics");
+            app.stop();
+            String log = app.output();
+            assertTrue(log.contains("sasl.jaas.config = [hidden]"), "the Kafka clients' config dumps are in the log");
+            for (String secret : new String[] {password, security.storePassword()}) {
+                assertFalse(log.contains(secret), "secret in the app's log");
+                assertFalse(health.contains(secret), "secret in health output");
+                assertFalse(metrics.contains(secret), "secret in metrics");
+            }
+        }
+    }
+
+    private static String get(HttpClient http, String uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
