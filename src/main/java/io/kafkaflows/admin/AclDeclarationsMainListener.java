@@ -1,6 +1,8 @@
 package io.kafkaflows.admin;
 
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -23,10 +25,12 @@ public final class AclDeclarationsMainListener extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         PropertiesComponent pc = context.getPropertiesComponent();
-        Properties raw = pc.loadProperties(k -> k.startsWith(AclDeclarations.PREFIX));
+        // keys from the properties files and overrides, and from -D (loadProperties leaves system properties out);
+        // values resolved like any other property: -D/env overrides, {{placeholders}} such as {{flows.eos.input-topic}}
+        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(AclDeclarations.PREFIX)).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(AclDeclarations.PREFIX)).forEach(keys::add);
         Properties resolved = new Properties();
-        // {{placeholders}} in values (e.g. resource-name={{flows.eos.input-topic}}) resolved like any other property
-        raw.stringPropertyNames().forEach(k -> resolved.setProperty(k, pc.resolveProperty(k).orElse(raw.getProperty(k))));
+        keys.forEach(k -> pc.resolveProperty(k).ifPresent(v -> resolved.setProperty(k, v)));
         AclDeclarations.Reconcile mode = AclDeclarations.Reconcile.of(resolved.getProperty(AclDeclarations.RECONCILE));
         var declarations = AclDeclarations.parse(resolved);
         if (declarations.isEmpty()) {
@@ -45,6 +49,8 @@ public final class AclDeclarationsMainListener extends MainListenerSupport {
             if (noAuthorizer(e)) {
                 LOG.error("ACLs declared but the cluster has no authorizer (authorizer.class.name is not set on the"
                         + " brokers): {} declared bindings ({}*) not applied", bindings, AclDeclarations.PREFIX);
+                AclDeclarations.bindings(declarations).forEach(b ->
+                        LOG.warn("Declared ACL not applied (no authorizer): {}", AclBindingParser.describe(b)));
             } else {
                 LOG.error("Declared ACLs ({}*) not reconciled: {}", AclDeclarations.PREFIX, e.toString());
             }
