@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the exception that ended an HTTP exchange into a JSON error {@code {"error", "detail"}} with a status that
  * fits: the request's own fault 400/403/413, unknown topic or group 404, a conflict (topic exists, group active;
- * ACL calls on a cluster without authorizer) 409, Kafka not reachable in time 503, anything unexpected 500 (logged, no stack trace in the response). Used by the shared {@code http-errors} route configuration.
+ * ACL calls on a cluster without authorizer) 409, Kafka not reachable in time 503, anything unexpected 500 (logged,
+ * no stack trace in the response). Used by the shared {@code http-errors} route configuration.
  */
 public final class HttpErrorResponseProcessor implements Processor {
 
