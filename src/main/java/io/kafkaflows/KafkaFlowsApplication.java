@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
+import io.kafkaflows.admin.AclDeclarationsMainListener;
 import io.kafkaflows.admin.SharedAdminMainListener;
 import io.kafkaflows.admin.TopicDeclarationsMainListener;
 import io.kafkaflows.broker.LocalBrokerMainListener;
@@ -44,6 +45,7 @@ public final class KafkaFlowsApplication {
         main.addMainListener(new LocalBrokerMainListener());
         main.addMainListener(new SharedAdminMainListener());
         main.addMainListener(new TopicDeclarationsMainListener());
+        main.addMainListener(new AclDeclarationsMainListener());
         main.addMainListener(new FormPostAsJsonMainListener());
         return main;
     }

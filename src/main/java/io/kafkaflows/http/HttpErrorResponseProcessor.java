@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the exception that ended an HTTP exchange into a JSON error {@code {"error", "detail"}} with a status that
- * fits: the request's own fault 400/403/413, unknown topic or group 404, a conflict (topic exists, group active)
- * 409, Kafka not reachable in time 503, anything unexpected 500 (logged, no stack trace in the response). Used by the shared {@code http-errors} route configuration.
+ * fits: the request's own fault 400/403/413, unknown topic or group 404, a conflict (topic exists, group active;
+ * ACL calls on a cluster without authorizer) 409, Kafka not reachable in time 503, anything unexpected 500 (logged,
+ * no stack trace in the response). Used by the shared {@code http-errors} route configuration.
  */
 public final class HttpErrorResponseProcessor implements Processor {
 
@@ -73,6 +75,10 @@ public final class HttpErrorResponseProcessor implements Processor {
                     || t instanceof InvalidReplicationFactorException || t instanceof InvalidConfigurationException
                     || t instanceof InvalidRequestException || t instanceof PolicyViolationException) {
                 return HttpProblemException.badRequest(t.getMessage());
+            }
+            if (t instanceof SecurityDisabledException) {
+                return new HttpProblemException(409, "no_authorizer",
+                        "the Kafka cluster has no authorizer (authorizer.class.name): ACLs cannot be read or changed");
             }
             if (t instanceof AuthorizationException) {
                 return new HttpProblemException(403, "not_authorized", t.getMessage());

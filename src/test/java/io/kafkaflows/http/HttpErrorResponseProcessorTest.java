@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,10 @@ class HttpErrorResponseProcessorTest {
         assertEquals(403, HttpErrorResponseProcessor.toProblem(new HttpProblemException(403, "topic_not_allowed", "no")).status());
         assertEquals(400, HttpErrorResponseProcessor.toProblem(
                 new com.fasterxml.jackson.core.JsonParseException(null, "bad")).status());
+        HttpProblemException noAuthorizer = HttpErrorResponseProcessor.toProblem(
+                new ExecutionException(new SecurityDisabledException("No Authorizer is configured.")));
+        assertEquals(409, noAuthorizer.status());
+        assertEquals("no_authorizer", noAuthorizer.error());
         HttpProblemException unknown = HttpErrorResponseProcessor.toProblem(new IllegalStateException("boom"));
         assertEquals(500, unknown.status());
         assertEquals("internal_error", unknown.error());
