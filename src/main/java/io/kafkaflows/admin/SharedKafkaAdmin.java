@@ -45,6 +45,13 @@ public final class SharedKafkaAdmin extends ServiceSupport implements CamelConte
         return current;
     }
 
+    /** Where and how the admin client connects, for error messages: bootstrap servers and security protocol. */
+    public String connection() {
+        Properties props = KafkaClientProperties.admin(camelContext);
+        return props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " with security.protocol="
+                + props.getProperty(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT");
+    }
+
     private Properties adminProperties() {
         Properties props = KafkaClientProperties.admin(camelContext);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-flows-admin");

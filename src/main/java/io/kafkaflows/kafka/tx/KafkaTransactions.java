@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.kafkaflows.kafka.KafkaRecords;
+import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -234,18 +235,9 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         }
     }
 
-    /** A route cannot stop itself from its own consumer thread: stop it from another one. */
     private void stopRouteLater(String routeId, String reason) {
         health.routeStopped(routeId, reason);
-        Thread stopper = new Thread(() -> {
-            try {
-                camelContext.getRouteController().stopRoute(routeId);
-            } catch (Exception stopFailure) {
-                LOG.error("Could not stop route {}", routeId, stopFailure);
-            }
-        }, "stop-" + routeId);
-        stopper.setDaemon(true);
-        stopper.start();
+        RouteStopper.stopLater(camelContext, routeId);
     }
 
     /** Errors after which a transactional producer cannot go on (fenced, not authorized, unsupported). */
@@ -337,7 +329,13 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             this.producer = KafkaRecords.bytesProducer(camelContext, Map.of(
                     ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                     ProducerConfig.CLIENT_ID_CONFIG, transactionalId));
-            producer.initTransactions();
+            try {
+                producer.initTransactions();
+            } catch (RuntimeException e) {
+                // e.g. TransactionalIdAuthorizationException: the route's error handling decides; no producer leaks
+                producer.close(Duration.ZERO);
+                throw e;
+            }
         }
 
         void beginIfNeeded() {
