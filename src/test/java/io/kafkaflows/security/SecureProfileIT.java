@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged app with camel.main.profile=secure and its secrets only in environment variables (SCRAM password,
- * truststore and keystore passwords): it works against the secured broker, and no secret appears in its log
+ * The packaged app with camel.main.profile=secure, mutual TLS switched on, the SCRAM password in a mounted secret
+ * file (camel.main.file-configurations) and the other secrets in environment variables: it works against the
+ * secured broker, Camel prints no plain-text-secret warning, and no secret appears in its log
  * (everything at INFO: the Kafka clients' config dumps and Camel's property summary included), its health output or its metrics.
  */
 class SecureProfileIT extends KafkaTestSupport {
@@ -45,10 +47,17 @@ class SecureProfileIT extends KafkaTestSupport {
         props.setProperty("log4j2.configurationFile", Path.of("target", "test-classes", "log4j2-verbose.xml").toAbsolutePath().toString());
         Map<String, String> settings = new HashMap<>();
         props.stringPropertyNames().forEach(k -> settings.put(k, props.getProperty(k)));
+        // mutual TLS: the profile leaves it commented out; here it is switched on the way its comment says
+        settings.put("camel.component.kafka.ssl-keystore-location", "{{kafka.keystore-location}}");
+        settings.put("camel.component.kafka.ssl-keystore-password", "{{kafka.keystore-password}}");
+        settings.put("camel.component.kafka.ssl-key-password", "{{kafka.key-password}}");
+        // the SCRAM password from a mounted secret file, everything else from environment variables
+        Path secrets = Files.createDirectories(Path.of("target", "test-secrets", unique("secrets")));
+        Files.writeString(secrets.resolve("kafka.properties"), "kafka.password=" + password + "\n");
         Map<String, String> env = new HashMap<>();
+        env.put("CAMEL_MAIN_FILE_CONFIGURATIONS", secrets.toAbsolutePath() + "/*.properties");
         env.put("KAFKA_BOOTSTRAP_SERVERS", secureBroker().bootstrapServers());
         env.put("KAFKA_USERNAME", user);
-        env.put("KAFKA_PASSWORD", password);
         env.put("KAFKA_TRUSTSTORE_LOCATION", security.truststore().toString());
         env.put("KAFKA_TRUSTSTORE_PASSWORD", security.storePassword());
         env.put("KAFKA_KEYSTORE_LOCATION", security.clientKeystore().toString());
@@ -74,6 +83,7 @@ class SecureProfileIT extends KafkaTestSupport {
             app.stop();
             String log = app.output();
             assertTrue(log.contains("sasl.jaas.config = [hidden]"), "the Kafka clients' config dumps are in the log");
+            assertFalse(log.contains("SECURITY WARNING"), "every secret setting is a placeholder");
             for (String secret : new String[] {password, security.storePassword()}) {
                 assertFalse(log.contains(secret), "secret in the app's log");
                 assertFalse(health.contains(secret), "secret in health output");
