@@ -1,0 +1,69 @@
+package io.kafkaflows.window;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.kafkaflows.kafka.aggregation.KafkaAggregationRepository;
+import io.kafkaflows.testsupport.InProcessApp;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The window state does not grow with the stream: 3,000 records of 20 keys over 150 s of event time (tumbling 1 s,
+ * no grace) make 3,000 windows, of which all but the last second's 20 close and are emitted; afterwards the
+ * aggregation repository holds only the open windows, and the compacted changelog's latest value is a tombstone
+ * for every closed one (so a restore reads back only open windows too).
+ */
+class WindowStateBoundTest extends KafkaTestSupport {
+
+    private static final int KEYS = 20;
+    private static final int SECONDS = 150;
+
+    @Test
+    void closedWindowsAreEvictedFromMemoryAndChangelog() {
+        Properties props = appProperties();
+        props.setProperty("flows.window.type", "tumbling");
+        props.setProperty("flows.window.size", "PT1S");
+        props.setProperty("flows.window.grace", "PT0S");
+        props.setProperty("flows.window.time-field", "");
+        String input = createTopic(props.getProperty("flows.window.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.window.output-topic"), 1);
+        createTopic(props.getProperty("flows.window.late-topic"), 1);
+        long base = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / 1_000 * 1_000;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int s = 0; s < SECONDS; s++) {
+            for (int k = 0; k < KEYS; k++) {
+                records.add(new ProducerRecord<>(input, 0, base + s * 1_000L + k, bytes("key-" + k), bytes("{\"value\":" + s + "}")));
+            }
+        }
+        produce(records);
+        int closed = (SECONDS - 1) * KEYS;
+        try (InProcessApp app = InProcessApp.start(props)) {
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", closed, Duration.ofSeconds(120));
+            assertEquals(closed, out.size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(props.getProperty("flows.window.group-id"), input) == records.size());
+            KafkaAggregationRepository repository = app.context().getRegistry()
+                    .lookupByNameAndType("windowRepository", KafkaAggregationRepository.class);
+            int held = repository.getKeys().size();
+            assertTrue(held <= KEYS, "only the open windows stay in memory: " + held + " groups held");
+        }
+        Map<String, byte[]> latest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readToEnd(props.getProperty("flows.window.group-id") + "-changelog", "read_committed")) {
+            latest.put(text(r.key()), r.value());
+        }
+        long live = latest.values().stream().filter(v -> v != null).count();
+        System.out.printf("window state bound: %d windows emitted, %d changelog keys, %d live%n", closed, latest.size(), live);
+        assertTrue(latest.size() >= closed, "every window was written to the changelog once");
+        assertTrue(live <= KEYS, "only open windows are live in the changelog: " + live);
+    }
+}
