@@ -1,8 +1,6 @@
 package io.kafkaflows.admin;
 
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -25,12 +23,8 @@ public final class AclDeclarationsMainListener extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         PropertiesComponent pc = context.getPropertiesComponent();
-        // keys from the properties files and overrides, and from -D (loadProperties leaves system properties out);
-        // values resolved like any other property: -D/env overrides, {{placeholders}} such as {{flows.eos.input-topic}}
-        Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(AclDeclarations.PREFIX)).stringPropertyNames());
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(AclDeclarations.PREFIX)).forEach(keys::add);
-        Properties resolved = new Properties();
-        keys.forEach(k -> pc.resolveProperty(k).ifPresent(v -> resolved.setProperty(k, v)));
+        // placeholders such as {{flows.eos.input-topic}} resolved, -D declarations included
+        Properties resolved = DeclaredProperties.resolved(pc, AclDeclarations.PREFIX);
         AclDeclarations.Reconcile mode = AclDeclarations.Reconcile.of(resolved.getProperty(AclDeclarations.RECONCILE));
         var declarations = AclDeclarations.parse(resolved);
         if (declarations.isEmpty()) {

@@ -19,7 +19,7 @@ public final class TopicDeclarationsMainListener extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         PropertiesComponent pc = context.getPropertiesComponent();
-        var declarations = TopicDeclarations.parse(pc.loadProperties(k -> k.startsWith(TopicDeclarations.PREFIX)));
+        var declarations = TopicDeclarations.parse(DeclaredProperties.resolved(pc, TopicDeclarations.PREFIX));
         boolean apply = "apply".equalsIgnoreCase(pc.resolveProperty("flows.topics.reconcile").orElse("report"));
         long timeoutMs = Long.parseLong(pc.resolveProperty("flows.topics.timeout-ms").orElse("10000"));
         try {

@@ -36,7 +36,9 @@ class TopicDeclarationsTest extends KafkaTestSupport {
         String kept = createTopic(unique("declared-shrink"), 3);
         String drifted = createTopic(unique("declared-drift"), 1, Map.of("retention.ms", "1000"));
         Properties props = appProperties();
-        props.setProperty("flows.topics." + created + ".partitions", "2");
+        // values are resolved like any property: a placeholder works
+        props.setProperty("test.partitions", "2");
+        props.setProperty("flows.topics." + created + ".partitions", "{{test.partitions}}");
         props.setProperty("flows.topics." + created + ".configs.retention.ms", "3600000");
         props.setProperty("flows.topics." + grown + ".partitions", "3");
         props.setProperty("flows.topics." + kept + ".partitions", "1");
