@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Topics declared in configuration: {@code flows.topics.<name>.partitions}, {@code .replication-factor},
- * {@code .configs.<config>}. At start-up missing topics are created; for existing ones a partition increase is
+ * {@code .configs.<config>}. At start-up missing topics are created (without a declared replication factor with the
+ * broker's {@code default.replication.factor}, so a cluster's topics are replicated like the cluster wants: a fixed 1
+ * would leave a single copy on a 3-node cluster); for existing ones a partition increase is
  * applied, a decrease refused (logged: Kafka cannot shrink a topic), and config drift reported or, with
  * {@code flows.topics.reconcile=apply}, applied.
  */
@@ -30,7 +32,10 @@ public final class TopicDeclarations {
     static final String PREFIX = "flows.topics.";
     private static final Logger LOG = LoggerFactory.getLogger(TopicDeclarations.class);
 
-    /** One declared topic. */
+    /** Replication factor when none is declared: the broker's {@code default.replication.factor}. */
+    public static final short BROKER_DEFAULT_REPLICATION = -1;
+
+    /** One declared topic ({@code replicationFactor} -1: the broker's default). */
     public record Declaration(String name, int partitions, short replicationFactor, Map<String, String> configs) {
     }
 
@@ -69,7 +74,8 @@ public final class TopicDeclarations {
                 }
             });
             declarations.add(new Declaration(name, Integer.parseInt(f.getOrDefault("partitions", "1")),
-                    Short.parseShort(f.getOrDefault("replication-factor", "1")), configs));
+                    f.containsKey("replication-factor") ? Short.parseShort(f.get("replication-factor"))
+                            : BROKER_DEFAULT_REPLICATION, configs));
         });
         return declarations;
     }
@@ -89,7 +95,8 @@ public final class TopicDeclarations {
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
             missing.forEach(t -> LOG.info("Created topic {} ({} partitions, replication factor {}, configs {})",
-                    t.name(), t.numPartitions(), t.replicationFactor(), t.configs()));
+                    t.name(), t.numPartitions(), t.replicationFactor() == BROKER_DEFAULT_REPLICATION ? "broker default"
+                            : t.replicationFactor(), t.configs()));
         }
         for (Declaration d : declarations) {
             if (existing.contains(d.name())) {

@@ -15,11 +15,14 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -28,13 +31,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the exception that ended an HTTP exchange into a JSON error {@code {"error", "detail"}} with a status that
  * fits: the request's own fault 400/403/413, unknown topic or group 404, a conflict (topic exists, group active;
- * ACL calls on a cluster without authorizer) 409, Kafka not reachable in time 503, anything unexpected 500 (logged,
- * no stack trace in the response). Used by the shared {@code http-errors} route configuration.
+ * ACL calls on a cluster without authorizer) 409, anything unexpected 500 (logged, no stack trace in the response).
+ * Kafka not able to take a write is 503, never a 200: fewer in-sync replicas than {@code min.insync.replicas}
+ * ({@code not_enough_replicas}), or brokers, leaders or coordinators not reachable within {@code max.block.ms} /
+ * {@code delivery.timeout.ms} or any other retriable Kafka error that outlasted the client's retries
+ * ({@code kafka_unavailable}). Used by the shared {@code http-errors} route configuration.
  */
 public final class HttpErrorResponseProcessor implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponseProcessor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NOT_ACKNOWLEDGED = "not acknowledged (a write may or may not have been stored);"
+            + " retry later";
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -83,8 +91,18 @@ public final class HttpErrorResponseProcessor implements Processor {
             if (t instanceof AuthorizationException) {
                 return new HttpProblemException(403, "not_authorized", t.getMessage());
             }
+            if (t instanceof NotEnoughReplicasException || t instanceof NotEnoughReplicasAfterAppendException) {
+                return new HttpProblemException(503, "not_enough_replicas", "fewer in-sync replicas than"
+                        + " min.insync.replicas: " + NOT_ACKNOWLEDGED + " (" + t.getMessage() + ")");
+            }
             if (t instanceof TimeoutException) {
-                return new HttpProblemException(503, "kafka_unavailable", t.getMessage());
+                return new HttpProblemException(503, "kafka_unavailable", "Kafka did not answer in time"
+                        + " (brokers, partition leaders or in-sync replicas unavailable): " + NOT_ACKNOWLEDGED + " ("
+                        + t.getMessage() + ")");
+            }
+            if (t instanceof RetriableException) {
+                return new HttpProblemException(503, "kafka_unavailable", "Kafka is temporarily unavailable ("
+                        + t.getClass().getSimpleName() + "): " + NOT_ACKNOWLEDGED + " (" + t.getMessage() + ")");
             }
         }
         String detail = caught == null ? "unknown error" : caught.getClass().getSimpleName() + ": " + caught.getMessage();

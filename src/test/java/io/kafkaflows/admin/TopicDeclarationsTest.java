@@ -29,6 +29,15 @@ class TopicDeclarationsTest extends KafkaTestSupport {
         assertEquals(List.of(new TopicDeclarations.Declaration("orders.v1", 6, (short) 3, Map.of("retention.ms", "1000"))), parsed);
     }
 
+    /** Without a declared replication factor the broker's default.replication.factor applies (3 on a cluster), not 1. */
+    @Test
+    void replicationFactorDefaultsToTheBrokers() {
+        Properties props = new Properties();
+        props.setProperty("flows.topics.dead-letter.partitions", "1");
+        assertEquals(List.of(new TopicDeclarations.Declaration("dead-letter", 1, TopicDeclarations.BROKER_DEFAULT_REPLICATION,
+                Map.of())), TopicDeclarations.parse(props));
+    }
+
     @Test
     void createsGrowsRefusesToShrinkAndReportsOrAppliesDrift() throws Exception {
         String created = unique("declared-new");

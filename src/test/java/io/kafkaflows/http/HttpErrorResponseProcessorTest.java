@@ -3,12 +3,18 @@ package io.kafkaflows.http;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.camel.CamelExecutionException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which HTTP status each failure maps to, including causes wrapped by Camel and by Kafka futures. */
 class HttpErrorResponseProcessorTest {
@@ -28,5 +34,30 @@ class HttpErrorResponseProcessorTest {
         HttpProblemException unknown = HttpErrorResponseProcessor.toProblem(new IllegalStateException("boom"));
         assertEquals(500, unknown.status());
         assertEquals("internal_error", unknown.error());
+    }
+
+    /** acks=all writes the cluster cannot take: 503 with a code saying why, never 500 (nor 200). */
+    @Test
+    void brokerUnavailabilityIs503() {
+        HttpProblemException minIsr = HttpErrorResponseProcessor.toProblem(new CamelExecutionException("x", null,
+                new ExecutionException(new NotEnoughReplicasException("Messages are rejected since there are fewer"
+                        + " in-sync replicas than required."))));
+        assertEquals(503, minIsr.status());
+        assertEquals("not_enough_replicas", minIsr.error());
+        assertTrue(minIsr.getMessage().contains("min.insync.replicas"), minIsr.getMessage());
+        HttpProblemException afterAppend = HttpErrorResponseProcessor.toProblem(
+                new NotEnoughReplicasAfterAppendException("written to the leader only"));
+        assertEquals(503, afterAppend.status());
+        assertEquals("not_enough_replicas", afterAppend.error());
+        HttpProblemException expired = HttpErrorResponseProcessor.toProblem(new KafkaException("send failed",
+                new TimeoutException("Expiring 1 record(s) for t-0:6001 ms has passed since batch creation")));
+        assertEquals(503, expired.status());
+        assertEquals("kafka_unavailable", expired.error());
+        assertTrue(expired.getMessage().contains("Expiring 1 record(s)"), expired.getMessage());
+        HttpProblemException noLeader = HttpErrorResponseProcessor.toProblem(new NotLeaderOrFollowerException("moved"));
+        assertEquals(503, noLeader.status());
+        assertEquals("kafka_unavailable", noLeader.error());
+        // retriable too, but the caller's fault: stays 404
+        assertEquals(404, HttpErrorResponseProcessor.toProblem(new UnknownTopicOrPartitionException("gone")).status());
     }
 }

@@ -116,6 +116,20 @@ public abstract class KafkaTestSupport {
         return new TestKafka(Map.of("bootstrap.servers", cluster.bootstrapServers()), Math.min(3, cluster.size()));
     }
 
+    /**
+     * A single broker of one test class's own (512 MB), with extra server properties (e.g. group coordinator
+     * settings the shared broker must not change); the caller stops it.
+     */
+    protected static KafkaBrokerLauncher startBroker(Map<String, String> serverProperties) {
+        return new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("own-broker"), 0, "512m",
+                serverProperties).start();
+    }
+
+    /** Clients of a broker started by {@link #startBroker(Map)}. */
+    protected static TestKafka kafka(KafkaBrokerLauncher ownBroker) {
+        return new TestKafka(Map.of("bootstrap.servers", ownBroker.bootstrapServers()), 1);
+    }
+
     private static Path testDir(String prefix) {
         return Path.of("target", "test-kafka", prefix + "-" + UUID.randomUUID());
     }
