@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The app misconfigured against the secured broker, one fault at a time: wrong password, unknown user, missing topic,
  * group and transactional-id ACLs, an untrusted server certificate, a plaintext client on the TLS port, a DLQ topic
- * it may not write. Each ends in a clear error within 90 s (typically 5-30 s): a log line naming the cause and health DOWN with the
- * reason; the failure is not retried in a storm (bounded log lines over 8 s once DOWN) and no offset is committed.
+ * it may not write. Each ends in a clear error within 90 s (typically 5-30 s): a log line naming the cause and health
+ * DOWN with the reason; the failure is not retried in a storm (bounded log lines over 8 s once DOWN) and no offset is
+ * committed.
  */
 class SecurityFailuresTest extends KafkaTestSupport {
 
