@@ -3,7 +3,6 @@ package io.kafkaflows.broker;
 import java.net.InetAddress;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +113,7 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
             Files.createDirectories(dataDir);
             allocatePorts();
             Path config = writeServerProperties();
-            Path log4j = writeLog4jConfig();
+            Path log4j = BrokerConfigFiles.writeLog4jConfig(dataDir);
             formatStorageIfNeeded(config, log4j);
             launch(config, log4j);
         } catch (IOException e) {
@@ -214,62 +212,9 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
     }
 
     private Path writeServerProperties() throws IOException {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(nodeId));
-        props.put("controller.quorum.voters", quorumVoters != null ? quorumVoters : nodeId + "@127.0.0.1:" + controllerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        if (security != null) {
-            props.putAll(security.serverProperties(port, controllerPort));
-        } else {
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        }
-        props.put("log.dirs", dataDir.resolve("kraft-logs").toString());
-        props.put("num.partitions", "3");
-        props.put("auto.create.topics.enable", "true");
-        String rf = String.valueOf(replication);
-        String minIsr = String.valueOf(Math.min(2, replication));
-        props.put("default.replication.factor", rf);
-        props.put("min.insync.replicas", minIsr);
-        props.put("offsets.topic.replication.factor", rf);
-        props.put("offsets.topic.num.partitions", "10");
-        props.put("transaction.state.log.replication.factor", rf);
-        props.put("transaction.state.log.min.isr", minIsr);
-        props.put("transaction.state.log.num.partitions", "10");
-        props.put("share.coordinator.state.topic.replication.factor", rf);
-        props.put("share.coordinator.state.topic.min.isr", minIsr);
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("unclean.leader.election.enable", "false");
-        if (replication > 1) {
-            // a killed node is fenced (and its partitions led elsewhere) within seconds instead of the default 9 s
-            props.put("broker.session.timeout.ms", "3000");
-            props.put("broker.heartbeat.interval.ms", "500");
-        }
-        props.putAll(extraServerProperties);
-        StringBuilder text = new StringBuilder("# written by KafkaBrokerLauncher\n");
-        props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        Path file = dataDir.resolve("server.properties");
-        Files.writeString(file, text.toString());
-        return file;
-    }
-
-    private Path writeLog4jConfig() throws IOException {
-        Path file = dataDir.resolve("log4j2.properties");
-        Files.writeString(file, String.join("\n",
-                "status = warn",
-                "appender.out.type = Console",
-                "appender.out.name = out",
-                "appender.out.layout.type = PatternLayout",
-                "appender.out.layout.pattern = [%d] %p %m (%c)%n",
-                "rootLogger.level = warn",
-                "rootLogger.appenderRef.out.ref = out",
-                "logger.server.name = kafka.server.KafkaRaftServer",
-                "logger.server.level = info",
-                ""));
-        return file;
+        BrokerConfigFiles.Node node = new BrokerConfigFiles.Node(nodeId,
+                quorumVoters != null ? quorumVoters : nodeId + "@127.0.0.1:" + controllerPort, port, controllerPort);
+        return BrokerConfigFiles.writeServerProperties(dataDir, node, security, replication, extraServerProperties);
     }
 
     private void formatStorageIfNeeded(Path config, Path log4j) throws IOException {
@@ -296,7 +241,7 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
     }
 
     private void launch(Path config, Path log4j) throws IOException {
-        Path watchdogDir = installWatchdogClass();
+        Path watchdogDir = BrokerConfigFiles.installWatchdogClass(dataDir);
         List<String> cmd = javaCommand(log4j, BrokerParentWatchdog.class.getName());
         int cp = cmd.indexOf("-cp") + 1;
         cmd.set(cp, watchdogDir + File.pathSeparator + cmd.get(cp));
@@ -323,21 +268,6 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         cmd.add(libDir.resolve("*").toString());
         cmd.add(mainClass);
         return cmd;
-    }
-
-    /** Copies the JDK-only watchdog class alone into the data dir, so the broker's classpath stays Kafka's own. */
-    private Path installWatchdogClass() throws IOException {
-        String resource = BrokerParentWatchdog.class.getName().replace('.', '/') + ".class";
-        Path dir = dataDir.resolve("watchdog");
-        Path target = dir.resolve(resource);
-        Files.createDirectories(target.getParent());
-        try (InputStream in = BrokerParentWatchdog.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("class resource not found: " + resource);
-            }
-            Files.write(target, in.readAllBytes());
-        }
-        return dir;
     }
 
     private void awaitReady() throws IOException {
