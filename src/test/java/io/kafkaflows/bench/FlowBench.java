@@ -1,19 +1,12 @@
 package io.kafkaflows.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkaflows.KafkaFlowsApplication;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
@@ -27,24 +20,19 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The flow side of each bench pair (and the raw EOS loop baseline), each returning records per second. */
+/** The flow side of the producer, consumer and exactly-once pairs, each returning its {@link RunResult}. */
 final class FlowBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final String bootstrap;
     private final Admin admin;
+    private final LatencyProbe.Sink sink = new LatencyProbe.Sink();
 
     FlowBench(String bootstrap, Admin admin) {
         this.bootstrap = bootstrap;
@@ -52,7 +40,7 @@ final class FlowBench {
     }
 
     /** A Camel route from an in-process source to kafka: with the app's producer settings; async, bounded in flight. */
-    double producerRoute(String topic, long records, int size) throws Exception {
+    RunResult producerRoute(String topic, long records, int size) throws Exception {
         try (CamelContext context = new DefaultCamelContext()) {
             KafkaComponent kafka = new KafkaComponent();
             kafka.getConfiguration().setBrokers(bootstrap);
@@ -75,9 +63,13 @@ final class FlowBench {
             java.util.Random random = new java.util.Random(1);
             Semaphore inFlight = new Semaphore(20_000);
             AtomicReference<Exception> failure = new AtomicReference<>();
+            LatencyProbe.Recorder latency = new LatencyProbe.Recorder((int) records);
+            ResourceMeter.resetPeakRss();
+            ResourceMeter meter = ResourceMeter.start();
             long start = System.nanoTime();
             for (long i = 0; i < records; i++) {
                 inFlight.acquire();
+                long sent = System.nanoTime();
                 Exchange exchange = from.createExchange();
                 byte[] value = new byte[size];
                 for (int b = 0; b < size; b++) {
@@ -88,40 +80,57 @@ final class FlowBench {
                     if (exchange.getException() != null) {
                         failure.compareAndSet(null, exchange.getException());
                     }
+                    latency.record(System.nanoTime() - sent);
                     inFlight.release();
                 });
             }
             inFlight.acquire(20_000);
             double seconds = (System.nanoTime() - start) / 1e9;
+            ResourceMeter.Usage usage = meter.stop(records);
             if (failure.get() != null) {
                 throw failure.get();
             }
-            return records / seconds;
+            return RunResult.of(records / seconds, usage).withLatency(latency.percentiles());
         }
     }
 
-    /** The app's consumer flow (JSON parse, handler, sink, commit per poll) with a sink that does nothing. */
-    double consumerFlow(String topic, long records) throws Exception {
+    /**
+     * The app's consumer flow (JSON parse, handler, sink, commit per poll) with a sink that does nothing (unless the
+     * paced latency phase armed it).
+     */
+    RunResult consumerFlow(String topic, long records, boolean latency) throws Exception {
         Properties props = BenchMain.appProperties(bootstrap);
         props.setProperty("flows.consumer.topic", topic);
-        props.setProperty("flows.consumer.sink", "log:bench?level=OFF");
+        props.setProperty("flows.consumer.sink", "bean:" + LatencyProbe.SINK_BEAN);
         props.setProperty("flows.consumer.max-poll-records", "500");
         props.setProperty("flows.errors.initial-delay", "10");
         props.setProperty("flows.errors.max-delay", "20");
-        return runApp(props, props.getProperty("flows.consumer.group-id"), topic, records);
+        return runApp(props, props.getProperty("flows.consumer.group-id"), topic, records,
+                latency ? () -> LatencyProbe.throughSink(bootstrap, topic, sink) : null);
     }
 
     /** The app's exactly-once flow on JSON input. */
-    double exactlyOnceFlow(String input, String output, long records) throws Exception {
+    RunResult exactlyOnceFlow(String input, String output, long records, boolean latency) throws Exception {
         Properties props = BenchMain.appProperties(bootstrap);
         props.setProperty("flows.eos.input-topic", input);
         props.setProperty("flows.eos.output-topic", output);
-        return runApp(props, props.getProperty("flows.eos.group-id"), input, records);
+        return runApp(props, props.getProperty("flows.eos.group-id"), input, records,
+                latency ? () -> LatencyProbe.throughTopic(bootstrap, input, output) : null);
     }
 
-    /** Runs the app until the group committed every record; the rate from the first to the last commit seen. */
-    double runApp(Properties props, String group, String topic, long records) throws Exception {
+    /** The paced latency phase run while the app is still up, after the measured part; {p50, p99} in ms. */
+    interface LatencyPhase {
+        double[] run() throws Exception;
+    }
+
+    /**
+     * Runs the app until the group committed every record; the rate (and CPU, GC) from the first to the last commit
+     * seen; the peak RSS from the app's start (after a full GC) to the last commit; then the latency phase, if any.
+     */
+    RunResult runApp(Properties props, String group, String topic, long records, LatencyPhase latency) throws Exception {
+        ResourceMeter.resetPeakRss();
         Main main = KafkaFlowsApplication.create(props);
+        main.bind(LatencyProbe.SINK_BEAN, sink);
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -143,6 +152,7 @@ final class FlowBench {
             }
             long firstSeen = -1;
             long firstAt = 0;
+            ResourceMeter meter = null;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (System.nanoTime() < deadline && thread.isAlive()) {
                 long committed = committed(group, topic);
@@ -150,9 +160,11 @@ final class FlowBench {
                 if (firstSeen < 0 && committed > 0) {
                     firstSeen = committed;
                     firstAt = now;
+                    meter = ResourceMeter.start();
                 }
                 if (committed >= records) {
-                    return (records - firstSeen) / ((now - firstAt) / 1e9);
+                    RunResult result = RunResult.of((records - firstSeen) / ((now - firstAt) / 1e9), meter.stop(records - firstSeen));
+                    return latency == null ? result : result.withLatency(caughtUp(group, topic, deadline, latency));
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polling interval of the measurement
             }
@@ -161,6 +173,15 @@ final class FlowBench {
             main.completed();
             thread.join(60_000);
         }
+    }
+
+    /** Waits until the group committed the whole input (paced records of an earlier run included), then the phase. */
+    private double[] caughtUp(String group, String topic, long deadline, LatencyPhase latency) throws Exception {
+        long end = BenchMain.endOffsets(admin, topic);
+        while (committed(group, topic) < end && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        return latency.run();
     }
 
     long committed(String group, String topic) throws Exception {
@@ -197,55 +218,6 @@ final class FlowBench {
         }
         if (failure.get() != null) {
             throw new IllegalStateException("filling " + topic + " failed", failure.get());
-        }
-    }
-
-    /**
-     * Kafka's own EOS pattern (ExactlyOnceMessageProcessor) with the flow's transform: read_committed consumer,
-     * one transaction per poll of 100 records, outputs plus sendOffsetsToTransaction, commit.
-     */
-    double rawEosLoop(String input, String output, long records) throws Exception {
-        String group = "bench-raw-eos-" + System.nanoTime();
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.initTransactions();
-            consumer.subscribe(List.of(input));
-            long done = 0;
-            long start = 0;
-            while (done < records) {
-                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
-                if (polled.isEmpty()) {
-                    continue;
-                }
-                if (start == 0) {
-                    start = System.nanoTime();
-                }
-                producer.beginTransaction();
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    ObjectNode value = (ObjectNode) JSON.readTree(r.value());
-                    value.put("processedAt", Instant.now().toString());
-                    producer.send(new ProducerRecord<>(output, r.key(), JSON.writeValueAsBytes(value)));
-                    offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                }
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                producer.commitTransaction();
-                done += polled.count();
-            }
-            return records / ((System.nanoTime() - start) / 1e9);
         }
     }
 }

@@ -4,26 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkaflows.window.KafkaStreamsWindowOracle;
 import io.kafkaflows.window.OracleWindows;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -31,11 +19,10 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The stream bench pairs: the stream-transform flow against a raw at-least-once consume-transform-produce loop, and
  * the windowed-aggregation flow (tumbling 1 s windows, 10,000 keys) against a Kafka Streams topology with the same
- * windows (exactly_once_v2, Kafka Streams' default caching). Each returns records per second.
+ * windows (exactly_once_v2, Kafka Streams' default caching). The raw transform loop is in {@link RawLoops}.
  */
 final class StreamBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final OracleWindows WINDOWS = OracleWindows.tumbling(Duration.ofSeconds(1), Duration.ofMillis(200));
     private final String bootstrap;
     private final FlowBench flows;
@@ -45,61 +32,13 @@ final class StreamBench {
         this.flows = flows;
     }
 
-    double transformFlow(String input, String output, long records) throws Exception {
+    RunResult transformFlow(String input, String output, long records, boolean latency) throws Exception {
         Properties props = BenchMain.appProperties(bootstrap);
         props.setProperty("flows.transform.input-topic", input);
         props.setProperty("flows.transform.output-topic", output);
         props.setProperty("flows.transform.max-poll-records", "500");
-        return flows.runApp(props, props.getProperty("flows.transform.group-id"), input, records);
-    }
-
-    /** The guide's KafkaStreamProcessor with kafka-clients: poll, upper-case "text", send all, flush, commitSync. */
-    double rawTransformLoop(String input, String output, long records) throws Exception {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-transform-" + System.nanoTime());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            consumer.subscribe(List.of(input));
-            long done = 0;
-            long start = 0;
-            while (done < records) {
-                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
-                if (polled.isEmpty()) {
-                    continue;
-                }
-                if (start == 0) {
-                    start = System.nanoTime();
-                }
-                for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    ObjectNode value = (ObjectNode) JSON.readTree(r.value());
-                    value.put("text", value.path("text").asText().toUpperCase(Locale.ROOT));
-                    producer.send(new ProducerRecord<>(output, null, r.key(), JSON.writeValueAsBytes(value), r.headers()),
-                            (metadata, e) -> {
-                                if (e != null) {
-                                    failure.compareAndSet(null, e);
-                                }
-                            });
-                }
-                producer.flush();
-                if (failure.get() != null) {
-                    throw failure.get();
-                }
-                consumer.commitSync();
-                done += polled.count();
-            }
-            return records / ((System.nanoTime() - start) / 1e9);
-        }
+        return flows.runApp(props, props.getProperty("flows.transform.group-id"), input, records,
+                latency ? () -> LatencyProbe.throughTopic(bootstrap, input, output) : null);
     }
 
     /** Input for the window pair: {"value": n}, 10,000 keys, event time advancing 1 s per 20,000 records. */
@@ -110,7 +49,7 @@ final class StreamBench {
                 ("{\"value\":" + (i % 100) + "}").getBytes(StandardCharsets.UTF_8)));
     }
 
-    double windowFlow(String input, String output, long records) throws Exception {
+    RunResult windowFlow(String input, String output, long records) throws Exception {
         Properties props = BenchMain.appProperties(bootstrap);
         props.setProperty("flows.window.input-topic", input);
         props.setProperty("flows.window.output-topic", output);
@@ -120,11 +59,11 @@ final class StreamBench {
         props.setProperty("flows.window.size", WINDOWS.size().toString());
         props.setProperty("flows.window.grace", WINDOWS.grace().toString());
         props.setProperty("flows.window.max-poll-records", "500");
-        return flows.runApp(props, props.getProperty("flows.window.group-id"), input, records);
+        return flows.runApp(props, props.getProperty("flows.window.group-id"), input, records, null);
     }
 
     /** The same windows in Kafka Streams (suppress until the window closes), exactly_once_v2, default caching. */
-    double kafkaStreamsWindows(String input, String output, long records) throws Exception {
+    RunResult kafkaStreamsWindows(String input, String output, long records) throws Exception {
         String applicationId = "bench-streams-" + System.nanoTime();
         Path stateDir = Files.createTempDirectory("bench-streams");
         Properties props = new Properties();
@@ -138,6 +77,7 @@ final class StreamBench {
         try {
             long firstSeen = -1;
             long firstAt = 0;
+            ResourceMeter meter = null;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (System.nanoTime() < deadline) {
                 long committed = flows.committed(applicationId, input);
@@ -145,9 +85,11 @@ final class StreamBench {
                 if (firstSeen < 0 && committed > 0) {
                     firstSeen = committed;
                     firstAt = now;
+                    meter = ResourceMeter.start();
                 }
                 if (committed >= records) {
-                    return (records - firstSeen) / ((now - firstAt) / 1e9);
+                    return RunResult.of((records - firstSeen) / ((now - firstAt) / 1e9), meter.stop(records - firstSeen))
+                            .withoutRss();
                 }
                 LockSupport.parkNanos(20_000_000L);
             }
