@@ -136,7 +136,8 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker in " + dataDir, e);
         }
-        LOG.info("Local Kafka broker {} ready at {} (pid {}, data in {})", nodeId, bootstrapServers(), process.pid(), dataDir);
+        LOG.info("Local Kafka broker ready at {} (pid {}, {}data in {})", bootstrapServers(), process.pid(),
+                quorumVoters == null ? "" : "node " + nodeId + " of a cluster, ", dataDir);
     }
 
     /** Graceful stop (SIGTERM), forced after a timeout. */
