@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The launcher's secured broker: the super user works over SASL_SSL with mutual TLS; a user with the right password
- * but no ACL is refused by the authorizer; a wrong password is refused at authentication.
+ * The launcher's secured broker: the super user works over SASL_SSL with mutual TLS (SCRAM-SHA-512 and -256); a user
+ * with the right password but no ACL is refused by the authorizer; a wrong password is refused at authentication.
  */
 class SecureBrokerTest extends KafkaTestSupport {
 
@@ -38,6 +38,11 @@ class SecureBrokerTest extends KafkaTestSupport {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> noAcl.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS));
             assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+        }
+        Properties sha256 = as(BrokerSecurity.ADMIN, secureBroker().security().password(BrokerSecurity.ADMIN));
+        sha256.put("sasl.mechanism", "SCRAM-SHA-256");
+        try (Admin admin256 = Admin.create(sha256)) {
+            assertEquals(1, admin256.describeCluster().nodes().get(30, TimeUnit.SECONDS).size(), "SCRAM-SHA-256 works too");
         }
         try (Admin wrongPassword = Admin.create(as(user, "not-the-password"))) {
             ExecutionException e = assertThrows(ExecutionException.class,

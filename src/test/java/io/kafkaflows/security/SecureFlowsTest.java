@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole app against the secured broker (SASL_SSL, SCRAM-SHA-512, mutual TLS, ACLs required), configured only
  * through camel.component.kafka.*, as a user holding just the ACLs the flows need under one prefix: HTTP ingress
  * writes, the consumer flow commits, the exactly-once flow commits its output transactionally, a bad record reaches
- * the DLQ, and health is UP.
+ * the DLQ, the windowed aggregation (its changelog created by the app) emits a window, and health is UP.
  */
 class SecureFlowsTest extends KafkaTestSupport {
 
@@ -38,6 +38,9 @@ class SecureFlowsTest extends KafkaTestSupport {
         String eosOut = kafka.createTopic(props.getProperty("flows.eos.output-topic"), 1, Map.of());
         String dlq = kafka.createTopic(props.getProperty("flows.dlq.topic"), 1, Map.of());
         String ingress = kafka.createTopic(prefix + "ingress", 1, Map.of());
+        String windowIn = kafka.createTopic(props.getProperty("flows.window.input-topic"), 1, Map.of());
+        String windowOut = kafka.createTopic(props.getProperty("flows.window.output-topic"), 1, Map.of());
+        kafka.createTopic(props.getProperty("flows.window.late-topic"), 1, Map.of());
         String consumerGroup = props.getProperty("flows.consumer.group-id");
 
         try (InProcessApp app = InProcessApp.start(props)) {
@@ -48,11 +51,17 @@ class SecureFlowsTest extends KafkaTestSupport {
             kafka.produce(List.of(new ProducerRecord<>(consumerTopic, bytes("k"), bytes("{\"id\":1}")),
                     new ProducerRecord<>(consumerTopic, bytes("k"), bytes("not json")),
                     new ProducerRecord<>(eosIn, bytes("k"), bytes("{\"id\":2}"))));
+            // one-minute windows: the second record closes the first one's window
+            long start = System.currentTimeMillis() - 3_600_000;
+            kafka.produce(List.of(new ProducerRecord<>(windowIn, 0, start, bytes("k"), bytes("{\"value\":1}")),
+                    new ProducerRecord<>(windowIn, 0, start + 180_000, bytes("k"), bytes("{\"value\":2}"))));
             await().atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(consumerGroup, consumerTopic).getOrDefault(0, 0L) == 2);
             List<ConsumerRecord<byte[], byte[]>> out = kafka.readAll(eosOut, "read_committed", 1, Duration.ofSeconds(60));
             assertEquals(1, out.size());
             assertTrue(text(out.get(0).value()).contains("processedAt"), text(out.get(0).value()));
             assertEquals(1, kafka.readAll(dlq, "read_committed", 1, Duration.ofSeconds(30)).size(), "not json -> DLQ");
+            assertEquals(1, kafka.readAll(windowOut, "read_committed", 1, Duration.ofSeconds(60)).size(),
+                    "window emitted (changelog and transactions over SASL_SSL)");
 
             String management = app.property("camel.management.port");
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get(management, "/observe/health").statusCode() == 200);
