@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ public final class KafkaAccessDeniedProcessor extends ServiceSupport implements 
     public void process(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String routeId = exchange.getFromRouteId();
-        AuthorizationException denied = find(caught, AuthorizationException.class);
+        AuthorizationException denied = ObjectHelper.getException(AuthorizationException.class, caught);
         if (denied != null) {
             String reason = denied.getClass().getSimpleName() + ": " + denied.getMessage();
             if (health.denied(routeId, reason)) {
@@ -47,7 +48,7 @@ public final class KafkaAccessDeniedProcessor extends ServiceSupport implements 
             }
             return;
         }
-        AuthenticationException failed = find(caught, AuthenticationException.class);
+        AuthenticationException failed = ObjectHelper.getException(AuthenticationException.class, caught);
         long now = System.currentTimeMillis();
         Long last = lastAuthenticationLog.get(routeId);
         if (last == null || now - last >= AUTHENTICATION_LOG_INTERVAL_MS) {
@@ -56,15 +57,6 @@ public final class KafkaAccessDeniedProcessor extends ServiceSupport implements 
                     + " sasl-mechanism, sasl-jaas-config and the truststore; the clients retry with their reconnect"
                     + " backoff, nothing is committed meanwhile.", routeId, failed != null ? failed.toString() : String.valueOf(caught));
         }
-    }
-
-    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     @Override

@@ -7,12 +7,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
@@ -64,16 +66,8 @@ final class SecureKafkaApp {
         }
     }
 
-    static void revoke(Admin admin, AclBinding acl) {
-        try {
-            admin.deleteAcls(List.of(acl.toFilter())).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not delete ACL " + acl, e);
-        }
-    }
-
     static AclBindingFilter anyOf(String user) {
-        return new AclBindingFilter(org.apache.kafka.common.resource.ResourcePatternFilter.ANY,
-                new org.apache.kafka.common.acl.AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
+        return new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
     }
 }

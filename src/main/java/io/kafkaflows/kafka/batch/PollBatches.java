@@ -62,7 +62,7 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
 
     /** The exchange's record is done; at the end of the poll: flush, check, commit the poll's offsets. */
     public void recordDone(Exchange exchange) {
-        ConsumerBoundCommit record = recordOf(exchange);
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-batch");
         Batch batch = batchOf(exchange);
         batch.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
         if (Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_POLL_RECORD))) {
@@ -79,17 +79,8 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
         }
     }
 
-    private static ConsumerBoundCommit recordOf(Exchange exchange) {
-        Object header = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
-        if (header instanceof ConsumerBoundCommit record) {
-            return record;
-        }
-        throw new IllegalStateException("kafka-batch needs a route consuming with allowManualCommit=true and"
-                + " kafkaManualCommitFactory=#consumerBoundCommitFactory, and the Kafka headers kept");
-    }
-
     private Batch batchOf(Exchange exchange) {
-        Consumer<?, ?> consumer = recordOf(exchange).consumer();
+        Consumer<?, ?> consumer = ConsumerBoundCommit.of(exchange, "kafka-batch").consumer();
         String routeId = exchange.getFromRouteId();
         Batch batch = batches.get(routeId);
         if (batch == null || batch.consumer != consumer) {

@@ -1,5 +1,7 @@
 package io.kafkaflows.kafka.tx;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +22,19 @@ public final class ConsumerBoundCommit implements KafkaManualCommit {
         this.consumer = consumer;
         this.partition = partition;
         this.offset = offset;
+    }
+
+    /**
+     * The record behind an exchange of a route consuming with this factory; {@code component} (kafka-tx, kafka-batch)
+     * names the component asking, for the error message when the route is not set up so.
+     */
+    public static ConsumerBoundCommit of(Exchange exchange, String component) {
+        Object header = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
+        if (header instanceof ConsumerBoundCommit record) {
+            return record;
+        }
+        throw new IllegalStateException(component + " needs a route consuming with allowManualCommit=true and"
+                + " kafkaManualCommitFactory=#consumerBoundCommitFactory, and the Kafka headers kept");
     }
 
     public Consumer<?, ?> consumer() {

@@ -173,7 +173,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
      * never reaches this point (filtered out) is committed with the next one of its partition.
      */
     public void recordDone(Exchange exchange) {
-        ConsumerBoundCommit record = recordOf(exchange);
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-tx");
         ConsumerTransaction tx = transactionOf(exchange);
         tx.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
         tx.records++;
@@ -264,17 +264,8 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         }
     }
 
-    private static ConsumerBoundCommit recordOf(Exchange exchange) {
-        Object header = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT);
-        if (header instanceof ConsumerBoundCommit record) {
-            return record;
-        }
-        throw new IllegalStateException("kafka-tx needs a route consuming with allowManualCommit=true and"
-                + " kafkaManualCommitFactory=#consumerBoundCommitFactory, and the Kafka headers kept");
-    }
-
     private ConsumerTransaction transactionOf(Exchange exchange) {
-        ConsumerBoundCommit record = recordOf(exchange);
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-tx");
         String routeId = exchange.getFromRouteId();
         ConsumerTransaction tx = transactions.get(routeId);
         if (tx != null && tx.consumer != record.consumer()) {
