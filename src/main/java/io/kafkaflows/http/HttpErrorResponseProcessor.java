@@ -2,6 +2,7 @@ package io.kafkaflows.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the exception that ended an HTTP exchange into a JSON error {@code {"error", "detail"}} with a status that
  * fits: the request's own fault 400/403/413, unknown topic or group 404, a conflict (topic exists, group active;
- * ACL calls on a cluster without authorizer) 409, anything unexpected 500 (logged, no stack trace in the response).
+ * ACL calls on a cluster without authorizer) 409, anything unexpected 500 (logged with an id the answer carries; no exception text in the response).
  * Kafka not able to take a write is 503, never a 200: fewer in-sync replicas than {@code min.insync.replicas}
  * ({@code not_enough_replicas}), or brokers, leaders or coordinators not reachable within {@code max.block.ms} /
  * {@code delivery.timeout.ms} or any other retriable Kafka error that outlasted the client's retries
@@ -48,7 +49,13 @@ public final class HttpErrorResponseProcessor implements Processor {
     public void process(Exchange exchange) throws Exception {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         HttpProblemException problem = toProblem(caught);
-        if (problem.status() >= 500) {
+        if (problem.status() == 500) {
+            // the caller learns an id to quote, never the exception: no class names or stack frames leave the app
+            String id = UUID.randomUUID().toString();
+            LOG.warn("{} {} failed (error id {})", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_URI), id, caught);
+            problem = new HttpProblemException(500, "internal_error", "unexpected error, logged with id " + id);
+        } else if (problem.status() >= 500) {
             LOG.warn("{} {} failed: {} ({})", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
                     exchange.getIn().getHeader(Exchange.HTTP_URI), problem.getMessage(), problem.error());
         }
@@ -101,11 +108,10 @@ public final class HttpErrorResponseProcessor implements Processor {
                         + t.getMessage() + ")");
             }
             if (t instanceof RetriableException) {
-                return new HttpProblemException(503, "kafka_unavailable", "Kafka is temporarily unavailable ("
-                        + t.getClass().getSimpleName() + "): " + NOT_ACKNOWLEDGED + " (" + t.getMessage() + ")");
+                return new HttpProblemException(503, "kafka_unavailable", "Kafka is temporarily unavailable: "
+                        + NOT_ACKNOWLEDGED + " (" + t.getMessage() + ")");
             }
         }
-        String detail = caught == null ? "unknown error" : caught.getClass().getSimpleName() + ": " + caught.getMessage();
-        return new HttpProblemException(500, "internal_error", detail);
+        return new HttpProblemException(500, "internal_error", "unexpected error");
     }
 }

@@ -3,6 +3,9 @@ package io.kafkaflows.http;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -14,6 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which HTTP status each failure maps to, including causes wrapped by Camel and by Kafka futures. */
@@ -59,5 +63,22 @@ class HttpErrorResponseProcessorTest {
         assertEquals("kafka_unavailable", noLeader.error());
         // retriable too, but the caller's fault: stays 404
         assertEquals(404, HttpErrorResponseProcessor.toProblem(new UnknownTopicOrPartitionException("gone")).status());
+    }
+
+    /** An unexpected failure answers an id to quote, never the exception's class, message or stack frames. */
+    @Test
+    void unexpectedFailureRevealsNothingInternal() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(context);
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT,
+                    new IllegalStateException("internal-detail", new NullPointerException("at io.kafkaflows.X")));
+            new HttpErrorResponseProcessor().process(exchange);
+            String body = exchange.getMessage().getBody(String.class);
+            assertEquals(500, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            assertTrue(body.contains("\"internal_error\"") && body.contains("logged with id"), body);
+            for (String leak : new String[] {"IllegalStateException", "NullPointer", "internal-detail", "io.kafkaflows", "Exception"}) {
+                assertFalse(body.contains(leak), leak + " in " + body);
+            }
+        }
     }
 }
