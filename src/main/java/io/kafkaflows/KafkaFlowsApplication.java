@@ -14,8 +14,11 @@ import io.kafkaflows.admin.AclDeclarationsMainListener;
 import io.kafkaflows.admin.SharedAdminMainListener;
 import io.kafkaflows.admin.TopicDeclarationsMainListener;
 import io.kafkaflows.broker.LocalBrokerMainListener;
+import io.kafkaflows.config.ConfigurationRefusedException;
 import io.kafkaflows.http.FormPostAsJsonMainListener;
+import io.kafkaflows.http.security.ApiSecurityMainListener;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /**
  * kafka-flows: Kafka patterns as Camel routes, run with Camel Main.
@@ -30,7 +33,17 @@ public final class KafkaFlowsApplication {
     }
 
     public static void main(String[] args) throws Exception {
-        create(new Properties()).run(args);
+        try {
+            create(new Properties()).run(args);
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConfigurationRefusedException refused) {
+                    LoggerFactory.getLogger(KafkaFlowsApplication.class).error("Not started: {}", refused.getMessage());
+                    System.exit(1);
+                }
+            }
+            throw e;
+        }
     }
 
     /** A configured, not yet started Camel Main; {@code overrides} win over every properties file. */
@@ -42,6 +55,7 @@ public final class KafkaFlowsApplication {
                 && lookupSysOrEnv("camel.main.routes-include-pattern") == null) {
             main.addInitialProperty("camel.main.routes-include-pattern", routesLocation());
         }
+        main.addMainListener(new ApiSecurityMainListener());
         main.addMainListener(new LocalBrokerMainListener());
         main.addMainListener(new SharedAdminMainListener());
         main.addMainListener(new TopicDeclarationsMainListener());

@@ -1,5 +1,7 @@
 package io.kafkaflows;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 
 import io.kafkaflows.testsupport.InProcessApp;
@@ -18,10 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class ProdProfileTest extends KafkaTestSupport {
 
     @Test
-    void prodProfileCarriesTheGuidesProductionSettings() {
+    void prodProfileCarriesTheGuidesProductionSettings() throws Exception {
         Properties props = appProperties();
         props.remove("flows.demo.enabled");
         props.setProperty("camel.main.profile", "prod");
+        // the profile refuses to start without HTTP authentication (ApiSecureDefaultsTest)
+        Path users = Files.writeString(Files.createTempDirectory("prod-profile").resolve("users.properties"), "user.ops=pw,admin\n");
+        props.setProperty("flows.http.auth.users-file", users.toString());
         try (InProcessApp app = InProcessApp.start(props)) {
             KafkaConfiguration kafka = app.context().getComponent("kafka", KafkaComponent.class).getConfiguration();
             assertEquals(100, kafka.getMaxPollRecords());
@@ -30,6 +35,7 @@ class ProdProfileTest extends KafkaTestSupport {
             assertEquals("all", kafka.getRequestRequiredAcks());
             assertEquals(true, kafka.isEnableIdempotence());
             assertEquals("Stopped", app.context().getRouteController().getRouteStatus("demo-generator").name());
+            assertEquals(401, app.get(app.property("camel.server.port"), "/api/topics").statusCode());
         }
     }
 

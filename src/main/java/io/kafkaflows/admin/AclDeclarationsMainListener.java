@@ -2,6 +2,7 @@ package io.kafkaflows.admin;
 
 import java.util.Properties;
 
+import io.kafkaflows.config.DeclaredProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;

@@ -1,5 +1,6 @@
 package io.kafkaflows.admin;
 
+import io.kafkaflows.config.DeclaredProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;

@@ -59,6 +59,12 @@ public final class BrokerSecurity {
         return dir.resolve("truststore.p12");
     }
 
+    /** The broker's key and certificate (CN=localhost, SAN localhost and 127.0.0.1); other TLS servers may use it too. */
+    public Path serverKeystore() {
+        return dir.resolve("server.p12");
+    }
+
+    /** A client key and certificate (CN=kafka-flows-client) that {@link #truststore()} trusts. */
     public Path clientKeystore() {
         return dir.resolve("client.p12");
     }
@@ -106,7 +112,7 @@ public final class BrokerSecurity {
         props.put("listener.name.controller.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
                         + "\" password=\"" + admin + "\" user_" + ADMIN + "=\"" + admin + "\";");
-        props.put("ssl.keystore.location", dir.resolve("server.p12").toString());
+        props.put("ssl.keystore.location", serverKeystore().toString());
         props.put("ssl.keystore.password", storePassword);
         props.put("ssl.keystore.type", "PKCS12");
         props.put("ssl.key.password", storePassword);
@@ -143,9 +149,9 @@ public final class BrokerSecurity {
             if (Files.exists(truststore())) {
                 throw new IllegalStateException("key material already in " + dir + " (made by another run)");
             }
-            keypair("server", "CN=localhost", dir.resolve("server.p12"));
+            keypair("server", "CN=localhost", serverKeystore());
             keypair("client", "CN=kafka-flows-client", clientKeystore());
-            trust("server", dir.resolve("server.p12"), truststore());
+            trust("server", serverKeystore(), truststore());
             trust("client", clientKeystore(), truststore());
             Path other = dir.resolve("other.p12");
             keypair("other", "CN=localhost", other);

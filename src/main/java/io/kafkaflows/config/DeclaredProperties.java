@@ -1,4 +1,4 @@
-package io.kafkaflows.admin;
+package io.kafkaflows.config;
 
 import java.util.Properties;
 import java.util.Set;
@@ -7,16 +7,16 @@ import java.util.TreeSet;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * The {@code flows.topics.*} / {@code flows.acls.*} style declarations under a prefix, as Camel resolves them: keys
+ * The {@code flows.topics.*}, {@code flows.acls.*} and {@code flows.http.*} style declarations under a prefix, as Camel resolves them: keys
  * from the properties files, the overrides and -D (Camel's loadProperties leaves system properties out), values
  * resolved like any other property (-D and environment overrides, {{placeholders}}).
  */
-final class DeclaredProperties {
+public final class DeclaredProperties {
 
     private DeclaredProperties() {
     }
 
-    static Properties resolved(PropertiesComponent pc, String prefix) {
+    public static Properties resolved(PropertiesComponent pc, String prefix) {
         Set<String> keys = new TreeSet<>(pc.loadProperties(k -> k.startsWith(prefix)).stringPropertyNames());
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(keys::add);
         Properties resolved = new Properties();

@@ -4,9 +4,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The packaged app with camel.main.profile=secure, mutual TLS switched on, the SCRAM password in a mounted secret
  * file (camel.main.file-configurations) and the other secrets in environment variables: it works against the
- * secured broker, Camel prints no plain-text-secret warning, and no secret appears in its log
+ * secured broker, its HTTP API refuses anonymous writes (the profile requires authentication; a producer from a
+ * mounted users file writes), Camel prints no plain-text-secret warning, and no secret appears in its log
  * (everything at INFO: the Kafka clients' config dumps and Camel's property summary included), its health output or its metrics.
  */
 class SecureProfileIT extends KafkaTestSupport {
@@ -54,8 +57,13 @@ class SecureProfileIT extends KafkaTestSupport {
         // the SCRAM password from a mounted secret file, everything else from environment variables
         Path secrets = Files.createDirectories(Path.of("target", "test-secrets", unique("secrets")));
         Files.writeString(secrets.resolve("kafka.properties"), "kafka.password=" + password + "\n");
+        // the profile requires HTTP authentication: a producer in a users file mounted next to it
+        String apiPassword = "api-" + unique("secret");
+        Path users = Files.writeString(secrets.resolve("users.txt"), "user.ingest=" + apiPassword + ",producer\n");
+        settings.put("flows.http.principals.ingest.topics", topic);
         Map<String, String> env = new HashMap<>();
-        env.put("CAMEL_MAIN_FILE_CONFIGURATIONS", secrets.toAbsolutePath() + "/*.properties");
+        // named, not *.properties: Camel 4.22 fails on a wildcard when the directory holds other files (the users file)
+        env.put("CAMEL_MAIN_FILE_CONFIGURATIONS", secrets.toAbsolutePath() + "/kafka.properties");
         env.put("KAFKA_BOOTSTRAP_SERVERS", secureBroker().bootstrapServers());
         env.put("KAFKA_USERNAME", user);
         env.put("KAFKA_TRUSTSTORE_LOCATION", security.truststore().toString());
@@ -63,6 +71,7 @@ class SecureProfileIT extends KafkaTestSupport {
         env.put("KAFKA_KEYSTORE_LOCATION", security.clientKeystore().toString());
         env.put("KAFKA_KEYSTORE_PASSWORD", security.storePassword());
         env.put("KAFKA_KEY_PASSWORD", security.storePassword());
+        env.put("FLOWS_HTTP_AUTH_USERS_FILE", users.toAbsolutePath().toString());
 
         HttpClient http = HttpClient.newHttpClient();
         try (AppProcess app = AppProcess.start(unique("secure-profile"), settings, env)) {
@@ -71,9 +80,12 @@ class SecureProfileIT extends KafkaTestSupport {
             String management = "http://127.0.0.1:" + settings.get("camel.management.port");
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
                     URI.create(management + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-            HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(api + "/api/topics/" + topic + "/records"))
+            HttpRequest.Builder record = HttpRequest.newBuilder(URI.create(api + "/api/topics/" + topic + "/records"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"k\",\"value\":{\"n\":1}}")).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"k\",\"value\":{\"n\":1}}"));
+            assertEquals(401, http.send(record.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            HttpResponse<String> sent = http.send(record.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(("ingest:" + apiPassword).getBytes(StandardCharsets.UTF_8))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, sent.statusCode(), sent.body());
             assertEquals(1, kafka.readAll(topic, "read_committed", 1, Duration.ofSeconds(30)).size());
@@ -84,7 +96,7 @@ class SecureProfileIT extends KafkaTestSupport {
             String log = app.output();
             assertTrue(log.contains("sasl.jaas.config = [hidden]"), "the Kafka clients' config dumps are in the log");
             assertFalse(log.contains("SECURITY WARNING"), "every secret setting is a placeholder");
-            for (String secret : new String[] {password, security.storePassword()}) {
+            for (String secret : new String[] {password, security.storePassword(), apiPassword}) {
                 assertFalse(log.contains(secret), "secret in the app's log");
                 assertFalse(health.contains(secret), "secret in health output");
                 assertFalse(metrics.contains(secret), "secret in metrics");
