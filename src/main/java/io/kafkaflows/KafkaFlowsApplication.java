@@ -16,6 +16,7 @@ import io.kafkaflows.admin.TopicDeclarationsMainListener;
 import io.kafkaflows.broker.LocalBrokerMainListener;
 import io.kafkaflows.config.ConfigurationRefusedException;
 import io.kafkaflows.http.FormPostAsJsonMainListener;
+import io.kafkaflows.http.HttpPortsMainListener;
 import io.kafkaflows.http.security.ApiSecurityMainListener;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,7 @@ public final class KafkaFlowsApplication {
                 && lookupSysOrEnv("camel.main.routes-include-pattern") == null) {
             main.addInitialProperty("camel.main.routes-include-pattern", routesLocation());
         }
+        main.addMainListener(new HttpPortsMainListener());
         main.addMainListener(new ApiSecurityMainListener());
         main.addMainListener(new LocalBrokerMainListener());
         main.addMainListener(new SharedAdminMainListener());

@@ -3,6 +3,7 @@ package io.kafkaflows.broker;
 import java.util.Map;
 import java.nio.file.Path;
 
+import io.kafkaflows.config.PortCheck;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -34,6 +35,8 @@ public final class LocalBrokerMainListener extends MainListenerSupport {
         Path dataDir = Path.of(pc.resolveProperty("flows.broker.data-dir").orElse("target/kafka-data"));
         int port = Integer.parseInt(pc.resolveProperty("flows.broker.port").orElse("9092"));
         String heap = pc.resolveProperty("flows.broker.heap").orElse("512m");
+        PortCheck.requireFree("flows.broker.port", "127.0.0.1", port, "to use the Kafka listening there set "
+                + BROKERS + "=127.0.0.1:" + port + ", or move the local broker with flows.broker.port (0: any free port)");
         launcher = new KafkaBrokerLauncher(libDir, dataDir, port, heap, Map.of()).start();
         pc.addOverrideProperty(BROKERS, launcher.bootstrapServers());
         LOG.info("Started local Kafka broker: bootstrap servers {}", launcher.bootstrapServers());
