@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 
+import io.kafkaflows.Meters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Route;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
@@ -42,7 +42,10 @@ public final class KafkaRecords {
         return headers;
     }
 
-    /** A byte[] producer with acks=all and idempotence, on the Kafka component's settings plus {@code extra}. */
+    /**
+     * A byte[] producer with acks=all and idempotence, on the Kafka component's settings plus {@code extra}, metered
+     * like the routes' clients (kafka_producer_* on /observe/metrics).
+     */
     public static Producer<byte[], byte[]> bytesProducer(CamelContext context, Map<String, Object> extra) {
         Properties props = KafkaClientProperties.producer(context);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -50,7 +53,7 @@ public final class KafkaRecords {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.putAll(extra);
-        return new KafkaProducer<>(props);
+        return new MeteredKafkaProducer<>(props, Meters.registry(context));
     }
 
     /** The flow of the route the exchange came from: the route's group (consumer, transform, ...), else its id. */

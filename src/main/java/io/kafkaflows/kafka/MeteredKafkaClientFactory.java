@@ -3,7 +3,6 @@ package io.kafkaflows.kafka;
 import io.kafkaflows.Meters;
 import java.util.Properties;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
@@ -12,8 +11,8 @@ import org.apache.kafka.clients.producer.Producer;
 
 /**
  * camel-kafka's client factory, plus Micrometer's Kafka binder on every producer and consumer the routes create,
- * so the clients' own metrics (kafka_consumer_*, kafka_producer_*) appear on /observe/metrics. Configured once:
- * {@code camel.component.kafka.kafka-client-factory}.
+ * so the clients' own metrics (kafka_consumer_*, kafka_producer_*) appear on /observe/metrics, for as long as each
+ * client lives. Configured once: {@code camel.component.kafka.kafka-client-factory}.
  */
 public class MeteredKafkaClientFactory extends DefaultKafkaClientFactory implements CamelContextAware {
 
@@ -31,15 +30,11 @@ public class MeteredKafkaClientFactory extends DefaultKafkaClientFactory impleme
 
     @Override
     public Producer getProducer(Properties kafkaProps) {
-        Producer producer = super.getProducer(kafkaProps);
-        new KafkaClientMetrics(producer).bindTo(Meters.registry(camelContext));
-        return producer;
+        return new MeteredKafkaProducer<>(kafkaProps, Meters.registry(camelContext));
     }
 
     @Override
     public Consumer getConsumer(Properties kafkaProps) {
-        Consumer consumer = super.getConsumer(kafkaProps);
-        new KafkaClientMetrics(consumer).bindTo(Meters.registry(camelContext));
-        return consumer;
+        return new MeteredKafkaConsumer<>(kafkaProps, Meters.registry(camelContext));
     }
 }
