@@ -69,18 +69,20 @@ public class WindowAssignProcessor implements Processor {
 
     private void plan(Exchange exchange) {
         Message message = exchange.getMessage();
+        ConsumerBoundCommit record = message.getHeader(KafkaConstants.MANUAL_COMMIT, ConsumerBoundCommit.class);
+        if (transactions == null) {
+            transactions = CamelContextHelper.mandatoryLookup(exchange.getContext(), KafkaTransactions.BEAN_NAME, KafkaTransactions.class);
+        }
+        // state (and with it each partition's stream time, committed as offset metadata) first: a bad record
+        // dead-lettered right after a start or a rebalance must commit the restored stream time, not none
+        transactions.join(exchange);
+        PartitionWindows windowsOfPartition = current(record, exchange.getFromRouteId()).get(record.partition().partition());
         byte[] key = message.getHeader(KafkaConstants.KEY, byte[].class);
         if (key == null) {
             throw new InvalidEventException("the record has no key: windows are kept per key");
         }
         WindowEventReader.Event event = reader.read(message.getBody(byte[].class),
                 message.getHeader(KafkaConstants.TIMESTAMP, Long.class), System.currentTimeMillis());
-        ConsumerBoundCommit record = message.getHeader(KafkaConstants.MANUAL_COMMIT, ConsumerBoundCommit.class);
-        if (transactions == null) {
-            transactions = CamelContextHelper.mandatoryLookup(exchange.getContext(), KafkaTransactions.BEAN_NAME, KafkaTransactions.class);
-        }
-        transactions.join(exchange);
-        PartitionWindows windowsOfPartition = current(record, exchange.getFromRouteId()).get(record.partition().partition());
         PartitionWindows.Plan plan = windowsOfPartition.plan(Base64.getEncoder().encodeToString(key), event.timestamp(),
                 event.value(), group -> repository.get(exchange.getContext(), group).getMessage().getBody(WindowAggregate.class));
         List<WindowOp> ops = new ArrayList<>(plan.ops());
