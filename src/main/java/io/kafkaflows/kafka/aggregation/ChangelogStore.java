@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The in-memory copy of a compacted changelog topic, by partition: what {@link KafkaAggregationRepository} keeps.
  * Entries are written by the repository (through a producer or a transaction) and applied here; {@link #restore}
- * rebuilds partitions from the topic (read_committed, from the beginning to the end), so state follows the
- * partition when another instance takes it over.
+ * rebuilds partitions from the topic (read_committed, from the beginning to the end, once no transaction is open
+ * there), so state follows the partition when another instance takes it over.
  */
 final class ChangelogStore {
 
@@ -115,7 +115,7 @@ final class ChangelogStore {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(tps, restoreTimeout));
+            Map<TopicPartition, Long> end = new HashMap<>(stableEnd(consumer, props, tps, deadline));
             while (!reachedEnd(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("changelog " + topic + " partitions " + restored
@@ -133,6 +133,37 @@ final class ChangelogStore {
         }
         restored.forEach(p -> partitions.computeIfAbsent(p, x -> new HashMap<>()));
         return read;
+    }
+
+    /**
+     * The end offsets once no transaction is open on these partitions: the read_committed end (last stable offset)
+     * equal to the log end. Only the partitions' owner writes them, so an open transaction there is the previous
+     * owner's last one, still to be committed or aborted; restoring before would miss it while the offsets it
+     * commits say its records were processed.
+     */
+    private Map<TopicPartition, Long> stableEnd(KafkaConsumer<String, byte[]> committed, Properties props,
+                                                List<TopicPartition> tps, long deadline) {
+        Properties uncommitted = new Properties();
+        uncommitted.putAll(props);
+        uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_UNCOMMITTED.toString());
+        try (KafkaConsumer<String, byte[]> log = new KafkaConsumer<>(uncommitted)) {
+            while (true) {
+                Map<TopicPartition, Long> stable = committed.endOffsets(tps, restoreTimeout);
+                if (stable.equals(log.endOffsets(tps, restoreTimeout))) {
+                    return stable;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("changelog " + topic + " partitions " + tps + " still have"
+                            + " an open transaction after " + restoreTimeout + " (the previous owner's): not restored");
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for changelog " + topic, e);
+                }
+            }
+        }
     }
 
     private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
