@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.kafkaflows.broker.BrokerSecurity;
+import io.kafkaflows.testsupport.SecureKafkaApp;
 import io.kafkaflows.testsupport.AppProcess;
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import io.kafkaflows.testsupport.TestKafka;

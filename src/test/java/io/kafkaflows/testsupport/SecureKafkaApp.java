@@ -1,4 +1,4 @@
-package io.kafkaflows.security;
+package io.kafkaflows.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +22,13 @@ import org.apache.kafka.common.resource.ResourceType;
  * of the app's settings is renamed under one prefix, and the user gets PREFIXED ACLs on that prefix, operation by
  * operation, so a test can leave one out.
  */
-final class SecureKafkaApp {
+public final class SecureKafkaApp {
 
     private SecureKafkaApp() {
     }
 
     /** Puts every flow topic, group and transactional id (and the DLQ/parking topics) under {@code prefix}. */
-    static Properties underPrefix(Properties props, String prefix) {
+    public static Properties underPrefix(Properties props, String prefix) {
         for (String key : props.stringPropertyNames()) {
             if (key.startsWith("flows.") && (key.endsWith("topic") || key.endsWith("group-id") || key.endsWith("transactional-id"))) {
                 props.setProperty(key, prefix + props.getProperty(key));
@@ -39,13 +39,13 @@ final class SecureKafkaApp {
         return props;
     }
 
-    static AclBinding allow(String user, ResourceType type, String prefix, AclOperation operation) {
+    public static AclBinding allow(String user, ResourceType type, String prefix, AclOperation operation) {
         return new AclBinding(new ResourcePattern(type, prefix, PatternType.PREFIXED),
                 new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
     }
 
     /** What every flow of the app needs under the prefix: the documented minimal set, all of it. */
-    static List<AclBinding> allFlows(String user, String prefix) {
+    public static List<AclBinding> allFlows(String user, String prefix) {
         List<AclBinding> acls = new ArrayList<>();
         for (AclOperation op : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE,
                 AclOperation.DESCRIBE_CONFIGS)) {
@@ -58,7 +58,7 @@ final class SecureKafkaApp {
         return acls;
     }
 
-    static void grant(Admin admin, List<AclBinding> acls) {
+    public static void grant(Admin admin, List<AclBinding> acls) {
         try {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -66,7 +66,7 @@ final class SecureKafkaApp {
         }
     }
 
-    static AclBindingFilter anyOf(String user) {
+    public static AclBindingFilter anyOf(String user) {
         return new AclBindingFilter(ResourcePatternFilter.ANY,
                 new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
     }

@@ -1,14 +1,18 @@
 package io.kafkaflows.kafka.tx;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.kafkaflows.kafka.KafkaRecords;
+import io.kafkaflows.kafka.KafkaUnavailableException;
 import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -23,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -58,6 +61,13 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     private final List<Runnable> beforeCommit = new CopyOnWriteArrayList<>();
     /** The transaction the current consumer thread has open: state stores write into it. */
     private final ThreadLocal<ConsumerTransaction> current = new ThreadLocal<>();
+    /**
+     * Consumers whose transaction failed: refused until camel-kafka replaces the consumer and re-reads from the
+     * committed offsets. Kept apart from the transaction, which is dropped when its producer is closed, so a failure
+     * whose exception Camel swallows (inside an aggregate completion) cannot be followed by a fresh transaction that
+     * commits the rest of the poll.
+     */
+    private final Set<Consumer<?, ?>> poisoned = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private CamelContext camelContext;
     private String transactionalIdPrefix = "kafka-flows";
     private int maxRecords = 500;
@@ -101,7 +111,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
      */
     public void sendInCurrentTransaction(ProducerRecord<byte[], byte[]> record) {
         ConsumerTransaction tx = current.get();
-        if (tx == null || !tx.open || tx.poisoned) {
+        if (tx == null || !tx.open || poisoned.contains(tx.consumer)) {
             throw new IllegalStateException("no Kafka transaction open on thread " + Thread.currentThread().getName()
                     + ": a transactional state store can only be written while a kafka-tx route processes a record");
         }
@@ -202,12 +212,12 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     private RuntimeException fail(ConsumerTransaction tx, RuntimeException e) {
+        poisoned.add(tx.consumer);
         RuntimeException fatal = isFatal(e) ? e : null;
         if (fatal == null) {
             LOG.warn("Aborting transaction {} ({} records) after {}; the route re-reads from the last committed offsets",
                     tx.transactionalId, tx.records, e.toString());
             fatal = abortOrFatal(tx);
-            tx.poisoned = true;
         }
         current.remove();
         if (fatal != null) {
@@ -240,10 +250,14 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         RouteStopper.stopLater(camelContext, routeId);
     }
 
-    /** Errors after which a transactional producer cannot go on (fenced, not authorized, unsupported). */
+    /**
+     * Errors after which a transactional producer cannot go on (fenced, not authorized, unsupported).
+     * InvalidProducerEpochException is not one of them: since KIP-588 it is abortable (the transaction is aborted, a
+     * new producer bumps the epoch and the records are read again).
+     */
     public static boolean isFatal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
+            if (t instanceof ProducerFencedException
                     || t instanceof AuthorizationException || t instanceof UnsupportedVersionException) {
                 return true;
             }
@@ -267,6 +281,10 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     private ConsumerTransaction transactionOf(Exchange exchange) {
         ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-tx");
         String routeId = exchange.getFromRouteId();
+        if (poisoned.contains(record.consumer())) {
+            throw new TransactionAbortedException("the transaction of route " + routeId + " was aborted earlier in this"
+                    + " poll; the route re-reads from the last committed offsets", null);
+        }
         ConsumerTransaction tx = transactions.get(routeId);
         if (tx != null && tx.consumer != record.consumer()) {
             // camel-kafka replaced its consumer (after an error): the new producer below fences the old one
@@ -276,10 +294,6 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         if (tx == null) {
             tx = new ConsumerTransaction(routeId, record.consumer(), transactionalIdPrefix + "-" + routeId);
             transactions.put(routeId, tx);
-        }
-        if (tx.poisoned) {
-            throw new TransactionAbortedException("transaction " + tx.transactionalId + " was aborted earlier in this"
-                    + " poll; the route re-reads from the last committed offsets", null);
         }
         tx.beginIfNeeded();
         current.set(tx);
@@ -308,8 +322,6 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         final Producer<byte[], byte[]> producer;
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         boolean open;
-        /** Aborted: refused until camel-kafka replaces the consumer and re-reads from the committed offsets. */
-        boolean poisoned;
         int records;
         long startedNanos;
 
@@ -323,9 +335,14 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             try {
                 producer.initTransactions();
             } catch (RuntimeException e) {
-                // e.g. TransactionalIdAuthorizationException: the route's error handling decides; no producer leaks
+                // no producer leaks; a missing ACL goes to the access-denied handling as it is, anything else
+                // (coordinator not available, timeouts) is Kafka's failure, not the record's
                 producer.close(Duration.ZERO);
-                throw e;
+                if (isFatal(e)) {
+                    throw e;
+                }
+                throw new KafkaUnavailableException("transactional producer " + transactionalId
+                        + " could not be initialised: " + e.getMessage(), e);
             }
         }
 
