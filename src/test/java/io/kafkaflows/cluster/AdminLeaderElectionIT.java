@@ -13,6 +13,7 @@ import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import io.kafkaflows.testsupport.TestKafka;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -41,8 +42,10 @@ class AdminLeaderElectionIT extends KafkaTestSupport {
                 assertEquals(201, created.statusCode(), created.body());
                 int victim = JSON.readTree(created.body()).get("partitions").get(0).get("leader").asInt();
                 cluster.node(victim).kill();
-                await().atMost(Duration.ofSeconds(30)).until(() -> describe(kafka, topic).partitions().get(0).leader() == null
-                        || describe(kafka, topic).partitions().get(0).leader().isEmpty());
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    Node leader = describe(kafka, topic).partitions().get(0).leader();
+                    return leader == null || leader.isEmpty();
+                });
 
                 long started = System.nanoTime();
                 HttpResponse<String> described = call(app, "GET", "/api/topics/" + topic, null);
