@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -30,12 +32,17 @@ import org.apache.kafka.common.config.ConfigResource;
  * Topics through the shared admin client, for the REST API (routes/admin.camel.yaml): list, create, describe
  * (configs; per partition leader, replicas, ISR, begin/end offsets, record count), delete, alter configs, add
  * partitions (a decrease is refused: Kafka cannot shrink a topic). Destructive calls are refused while
- * {@code flows.admin.read-only} is true.
+ * {@code flows.admin.read-only} is true. A create (or added partitions) answers once every partition has a leader
+ * serving it, waiting at most {@code flows.admin.leader-wait-ms}; a topic that exists but whose leaders are not
+ * serving yet answers 503 with Retry-After ({@link PartitionLeadership}), never 404.
  */
 public final class TopicAdministration {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_SECONDS = 30;
+    /** Kafka's own max.block.ms default, if neither property is set. */
+    private static final long DEFAULT_LEADER_WAIT_MS = 60_000;
+    private static final long LEADER_POLL_MS = 100;
 
     private SharedKafkaAdmin admin;
     private boolean readOnly;
@@ -50,6 +57,14 @@ public final class TopicAdministration {
 
     private Admin client() {
         return admin.admin();
+    }
+
+    /** {@code flows.admin.leader-wait-ms} (application.properties: camel.component.kafka.max-block-ms). */
+    long leaderWaitMs() {
+        var properties = admin.getCamelContext().getPropertiesComponent();
+        return properties.resolveProperty("flows.admin.leader-wait-ms")
+                .or(() -> properties.resolveProperty("camel.component.kafka.max-block-ms"))
+                .map(Long::parseLong).orElse(DEFAULT_LEADER_WAIT_MS);
     }
 
     void checkWritable() {
@@ -91,7 +106,7 @@ public final class TopicAdministration {
         }
         client().createTopics(List.of(new NewTopic(name, partitions, replication).configs(configs)))
                 .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return ApiResponse.created(describeTopic(name));
+        return ApiResponse.created(describeWhenServed(name));
     }
 
     public ApiResponse describe(String name) throws Exception {
@@ -147,23 +162,75 @@ public final class TopicAdministration {
         if (count > current) {
             client().createPartitions(Map.of(name, NewPartitions.increaseTo(count))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
-        return ApiResponse.ok(describeTopic(name));
+        return ApiResponse.ok(describeWhenServed(name));
     }
 
     private TopicDescription topic(String name) throws Exception {
         return client().describeTopics(List.of(name)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(name);
     }
 
+    /**
+     * The description of a topic that was just created (or given partitions): Kafka has committed it, but the broker
+     * may not know it, or its new partitions may have no leader serving them yet. Waits for both, at most
+     * {@link #leaderWaitMs()}; then 503 with Retry-After.
+     */
+    private Map<String, Object> describeWhenServed(String name) throws Exception {
+        long waitMs = leaderWaitMs();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                return describeTopic(name, Math.max(leftMs, LEADER_POLL_MS));
+            } catch (Exception e) {
+                if (!PartitionLeadership.isElecting(e)) {
+                    throw e;
+                }
+                if (leftMs <= 0) {
+                    throw PartitionLeadership.retryLater(name, "its partitions had no leader serving them " + waitMs
+                            + " ms after it was created");
+                }
+                Thread.sleep(Math.min(LEADER_POLL_MS, leftMs));
+            }
+        }
+    }
+
     private Map<String, Object> describeTopic(String name) throws Exception {
+        return describeTopic(name, leaderWaitMs());
+    }
+
+    /**
+     * Unknown to the broker: UnknownTopicOrPartitionException (404). Known, but a partition without a leader, or
+     * offsets or configs not served within {@code timeoutMs}: {@link PartitionLeadership#retryLater} (503).
+     */
+    private Map<String, Object> describeTopic(String name, long timeoutMs) throws Exception {
         TopicDescription d = topic(name);
+        List<Integer> leaderless = PartitionLeadership.leaderless(d);
+        if (!leaderless.isEmpty()) {
+            throw PartitionLeadership.retryLater(name, "partitions " + leaderless + " have no leader");
+        }
+        try {
+            return answer(d, timeoutMs);
+        } catch (ExecutionException e) {
+            if (PartitionLeadership.isElecting(e)) {
+                throw PartitionLeadership.retryLater(name, "its partitions' leaders are not serving it yet");
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, Object> answer(TopicDescription d, long timeoutMs) throws Exception {
+        String name = d.name();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (TopicPartitionInfo p : d.partitions()) {
             earliest.put(new TopicPartition(name, p.partition()), OffsetSpec.earliest());
             latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest());
         }
-        var begin = client().listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        var end = client().listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        // the call's own timeout ends first (a Kafka TimeoutException: leaders not serving); the future's is a backstop
+        ListOffsetsOptions options = new ListOffsetsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        long futureTimeoutMs = timeoutMs + TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS);
+        var begin = client().listOffsets(earliest, options).all().get(futureTimeoutMs, TimeUnit.MILLISECONDS);
+        var end = client().listOffsets(latest, options).all().get(futureTimeoutMs, TimeUnit.MILLISECONDS);
         List<Map<String, Object>> partitions = new ArrayList<>();
         for (TopicPartitionInfo p : d.partitions()) {
             TopicPartition tp = new TopicPartition(name, p.partition());

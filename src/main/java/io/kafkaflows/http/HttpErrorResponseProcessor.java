@@ -36,12 +36,14 @@ import org.slf4j.LoggerFactory;
  * Kafka not able to take a write is 503, never a 200: fewer in-sync replicas than {@code min.insync.replicas}
  * ({@code not_enough_replicas}), or brokers, leaders or coordinators not reachable within {@code max.block.ms} /
  * {@code delivery.timeout.ms} or any other retriable Kafka error that outlasted the client's retries
- * ({@code kafka_unavailable}). Used by the shared {@code http-errors} route configuration.
+ * ({@code kafka_unavailable}). A {@link RetryLaterException} (503) also sets {@code Retry-After}. Used by the shared
+ * {@code http-errors} route configuration.
  */
 public final class HttpErrorResponseProcessor implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponseProcessor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String RETRY_AFTER = "Retry-After";
     private static final String NOT_ACKNOWLEDGED = "not acknowledged (a write may or may not have been stored);"
             + " retry later";
 
@@ -65,6 +67,9 @@ public final class HttpErrorResponseProcessor implements Processor {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (problem instanceof RetryLaterException retry) {
+            exchange.getMessage().setHeader(RETRY_AFTER, retry.retryAfterSeconds());
+        }
         exchange.getMessage().setBody(JSON.writeValueAsBytes(body));
     }
 

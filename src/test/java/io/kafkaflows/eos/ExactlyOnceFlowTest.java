@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The exactly-once flow in the running app: outputs, dead letters and input offsets commit together; a poison
  * record is dead-lettered inside the transaction; transactions that fail are aborted, invisible to read_committed
- * readers, and retried until the output is exactly once.
+ * readers, and retried until the output is exactly once. Each test waits until the group committed the whole input,
+ * then reads the topics to their end offsets and counts: exactly once means no record missing and none twice.
  */
 class ExactlyOnceFlowTest extends KafkaTestSupport {
 
@@ -52,8 +53,8 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
         produce(records);
         try (InProcessApp app = InProcessApp.start(props)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.eos.group-id"), input) == 301);
-            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 300, Duration.ofSeconds(30));
-            assertEquals(300, out.size());
+            List<ConsumerRecord<byte[], byte[]>> out = readToEnd(output, "read_committed");
+            assertEquals(300, out.size(), "exactly once, nothing twice");
             Map<Integer, Integer> seen = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : out) {
                 JsonNode value = JSON.readTree(r.value());
@@ -61,9 +62,9 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
                 seen.merge(value.get("seq").asInt(), 1, Integer::sum);
                 assertEquals("k" + (value.get("seq").asInt() % 7), text(r.key()));
             }
-            assertEquals(300, seen.size());
-            List<ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, "read_committed", 1, Duration.ofSeconds(30));
-            assertEquals(1, dead.size());
+            assertEquals(300, seen.size(), "every input once: " + seen);
+            List<ConsumerRecord<byte[], byte[]>> dead = readToEnd(dlq, "read_committed");
+            assertEquals(1, dead.size(), "the poison record dead-lettered once");
             assertArrayEquals(bytes("not json"), dead.get(0).value());
             assertEquals("eos", text(dead.get(0).headers().lastHeader("dlq.flow").value()));
         }
@@ -87,22 +88,24 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
         records.add(new ProducerRecord<>(input, bytes("k-big"), bytes("{\"seq\":30,\"pad\":\"" + big + "\"}")));
         produce(records);
         try (InProcessApp app = InProcessApp.start(props)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> readAll(output, "read_uncommitted", 1, Duration.ofSeconds(2)).size() > 0);
-            assertEquals(0, readAll(output, "read_committed", 1, Duration.ofSeconds(3)).size(), "aborted writes stay invisible");
+            // a transaction on the output ended (its markers moved the last stable offset) and wrote records
+            await().atMost(Duration.ofSeconds(60)).until(() -> stableOffsetTotal(output) > 0);
+            assertTrue(endOffsetTotal(output) > 0);
+            assertEquals(0, readToEnd(output, "read_committed").size(), "aborted writes stay invisible");
             assertEquals(0L, committedTotal(props.getProperty("flows.eos.group-id"), input));
 
             admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, output),
                     List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)))).all().get();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.eos.group-id"), input) == 31);
-            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", 31, Duration.ofSeconds(30));
+            List<ConsumerRecord<byte[], byte[]>> out = readToEnd(output, "read_committed");
             Map<Integer, Integer> seen = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : out) {
                 seen.merge(JSON.readTree(r.value()).get("seq").asInt(), 1, Integer::sum);
             }
             assertEquals(31, out.size(), "exactly once: " + seen);
             assertEquals(31, seen.size());
-            assertTrue(readAll(output, "read_uncommitted", 62, Duration.ofSeconds(5)).size() > 31,
+            assertTrue(readToEnd(output, "read_uncommitted").size() > 31,
                     "the aborted attempts were written (then aborted)");
         }
     }
@@ -135,7 +138,12 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
                         "Stopped".equals(app.context().getRouteController().getRouteStatus("exactly-once").name()));
                 String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
                 assertTrue(health.contains("transactional routes stopped"), health);
-                assertEquals(10, readAll(output, "read_committed", 11, Duration.ofSeconds(3)).size());
+                Map<Integer, Integer> seen = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : readToEnd(output, "read_committed")) {
+                    seen.merge(JSON.readTree(r.value()).get("seq").asInt(), 1, Integer::sum);
+                }
+                assertEquals(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 1, 5, 1, 6, 1, 7, 1, 8, 1, 9, 1), seen,
+                        "the 10 records before the fence, each once; nothing of the fenced transaction");
                 assertEquals(10L, committedTotal(props.getProperty("flows.eos.group-id"), input));
             }
         }

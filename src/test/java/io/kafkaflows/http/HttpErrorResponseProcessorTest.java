@@ -81,4 +81,25 @@ class HttpErrorResponseProcessorTest {
             }
         }
     }
+
+    /** A retry-later problem answers 503 with Retry-After; other 503s and errors carry no Retry-After. */
+    @Test
+    void retryLaterAnswersRetryAfter() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(context);
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CamelExecutionException("x", null,
+                    new RetryLaterException("leader_not_available", "partitions [2] have no leader", 1)));
+            new HttpErrorResponseProcessor().process(exchange);
+            assertEquals(503, exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            assertEquals("1", exchange.getMessage().getHeader("Retry-After", String.class));
+            String body = exchange.getMessage().getBody(String.class);
+            assertTrue(body.contains("\"leader_not_available\"") && body.contains("partitions [2] have no leader"), body);
+
+            Exchange other = new DefaultExchange(context);
+            other.setProperty(Exchange.EXCEPTION_CAUGHT, new TimeoutException("no broker"));
+            new HttpErrorResponseProcessor().process(other);
+            assertEquals(503, other.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE));
+            assertEquals(null, other.getMessage().getHeader("Retry-After"));
+        }
+    }
 }

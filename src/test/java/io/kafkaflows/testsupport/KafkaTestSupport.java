@@ -214,6 +214,11 @@ public abstract class KafkaTestSupport {
         return kafka().endOffsetTotal(topic);
     }
 
+    /** See {@link TestKafka#stableOffsetTotal}. */
+    protected static long stableOffsetTotal(String topic) {
+        return kafka().stableOffsetTotal(topic);
+    }
+
     /** Properties for an app under test talking to the test broker, with its own free ports and no demo. */
     protected static Properties appProperties() {
         Properties props = new Properties();

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -109,7 +111,8 @@ public final class TestKafka implements AutoCloseable {
     /**
      * Reads a whole topic from the beginning with an independent consumer (no group), until {@code expected}
      * records arrived or {@code timeout} passed; returns what it read. {@code isolation}: read_committed or
-     * read_uncommitted.
+     * read_uncommitted. It stops at {@code expected}, so it cannot see a late duplicate: to count (exactly once, no
+     * duplicates), wait until the work is done and use {@link #readToEnd}.
      */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation, int expected, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -178,12 +181,24 @@ public final class TestKafka implements AutoCloseable {
 
     /** Sum of the end offsets of all partitions of the topic. */
     public long endOffsetTotal(String topic) {
+        return endOffsetTotal(topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    /**
+     * Sum of the last stable offsets of the topic (what a read_committed reader reads up to): it moves past a
+     * transaction's records once that transaction is committed or aborted.
+     */
+    public long stableOffsetTotal(String topic) {
+        return endOffsetTotal(topic, IsolationLevel.READ_COMMITTED);
+    }
+
+    private long endOffsetTotal(String topic, IsolationLevel isolation) {
         try {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             admin().describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
                     .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin().listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(info -> info.offset()).sum();
+            return admin().listOffsets(request, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS)
+                    .values().stream().mapToLong(info -> info.offset()).sum();
         } catch (Exception e) {
             throw new IllegalStateException("could not read end offsets of " + topic, e);
         }

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The window state does not grow with the stream: 3,000 records of 20 keys over 150 s of event time (tumbling 1 s,
  * no grace) make 3,000 windows, of which all but the last second's 20 close and are emitted; afterwards the
  * aggregation repository holds only the open windows, and the compacted changelog's latest value is a tombstone
- * for every closed one (so a restore reads back only open windows too).
+ * for every closed one (so a restore reads back only open windows too). Results are counted once the whole input
+ * is committed, read to the output's end offsets: each closed window exactly once.
  */
 class WindowStateBoundTest extends KafkaTestSupport {
 
@@ -49,9 +50,15 @@ class WindowStateBoundTest extends KafkaTestSupport {
         produce(records);
         int closed = (SECONDS - 1) * KEYS;
         try (InProcessApp app = InProcessApp.start(props)) {
-            List<ConsumerRecord<byte[], byte[]>> out = readAll(output, "read_committed", closed, Duration.ofSeconds(120));
-            assertEquals(closed, out.size());
-            await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(props.getProperty("flows.window.group-id"), input) == records.size());
+            // results and input offsets commit in one transaction: once every input is committed, every result is
+            await().atMost(Duration.ofSeconds(120)).until(() -> committedTotal(props.getProperty("flows.window.group-id"), input) == records.size());
+            Map<String, Integer> emissions = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : readToEnd(output, "read_committed")) {
+                WindowResultRow row = WindowResultRow.parse(r.value());
+                emissions.merge(row.key() + "@" + row.windowStart(), 1, Integer::sum);
+            }
+            assertEquals(closed, emissions.values().stream().mapToInt(Integer::intValue).sum(), "one result per closed window");
+            assertEquals(closed, emissions.size(), "no window emitted twice");
             KafkaAggregationRepository repository = app.context().getRegistry()
                     .lookupByNameAndType("windowRepository", KafkaAggregationRepository.class);
             int held = repository.getKeys().size();
