@@ -2,49 +2,50 @@ package io.kafkaflows.bench;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkaflows.broker.KafkaBrokerLauncher;
+import io.kafkaflows.bench.ResultTable.Baseline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The bench command ({@code bench/run}): starts a local broker through the project's launcher and measures, pair by
- * pair on the same broker and topic layout (6 partitions), each flow against its baseline: the producer route
- * against Kafka's ProducerPerformance, the HTTP ingress (singles and batches) against the producer route, the
- * consumer flow against ConsumerPerformance, the exactly-once flow against
- * a raw kafka-clients EOS loop with the same transaction size, the stream transform against a raw consume-produce
- * loop, the windowed aggregation against Kafka Streams with the same windows. Median of 3 runs after a warm-up; per
- * run also CPU per million records, peak RSS and GC share ({@link ResourceMeter}) and, where it applies, p50/p99
- * latency ({@link LatencyProbe}). Prints a table and writes target/bench/results.json ({@link ResultTable}). Not part
- * of the test command; method and columns: docs/performance.md.
+ * The bench command ({@code bench/run [scale] [flow,...]}): starts a local broker through the project's launcher and
+ * measures each flow at its defaults against what a user would pick instead (issue #15), side by side on the same
+ * broker, topic layout (6 partitions) and data: the producer route against ProducerPerformance (warm), the HTTP
+ * ingress (wrk, singles and batches) against ProducerPerformance, the consumer flow against a plain kafka-clients
+ * loop doing the same work with the same commit policy (ConsumerPerformance as a reference row), the stream transform
+ * and the exactly-once flow against Kafka Streams mapValues (at_least_once / exactly_once_v2; the raw EOS loop as a
+ * reference row), the windowed aggregation against Kafka Streams with the same windows. Warm-up of each side, then
+ * 3 runs of each side by side; per run CPU per million records, peak RSS, GC share ({@link ResourceMeter}) and,
+ * where it applies, p50/p99 latency ({@link LatencyProbe}). Prints a table and writes target/bench/results.json
+ * ({@link ResultTable}). Not part of the test command; method and columns: docs/performance.md.
  */
 public final class BenchMain {
 
-    static final int PARTITIONS = 6;
-    private static final int BATCH = HttpIngressBench.BATCH;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KAFKA = AppInfoParser.getVersion();
+    private static Set<String> selected;
+    private static final Map<String, Double> PAIR_SECONDS = new LinkedHashMap<>();
 
     private BenchMain() {
+    }
+
+    /** One measured run; {@code last} is true for the third measured run, which also takes the paced latency phase. */
+    interface Run {
+        RunResult run(boolean last) throws Exception;
     }
 
     public static void main(String[] args) throws Exception {
@@ -52,9 +53,10 @@ public final class BenchMain {
         // optional second argument: the flows to measure, comma separated (default: all)
         selected = args.length > 1 ? Set.of(args[1].split(",")) : null;
         LatencyProbe.seconds = Math.max(2, Math.min(10, 10 * scale));
-        System.out.printf("bench JVM: max heap %d MB, GC %s, %d CPUs%n", Runtime.getRuntime().maxMemory() >> 20,
+        System.out.printf("bench JVM: max heap %d MB, GC %s, %d CPUs; Kafka clients and Streams %s%n",
+                Runtime.getRuntime().maxMemory() >> 20,
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), KAFKA);
         Path dir = Files.createDirectories(Path.of("target", "bench"));
         long began = System.nanoTime();
         try (KafkaBrokerLauncher broker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(),
@@ -65,73 +67,98 @@ public final class BenchMain {
             List<Map<String, Object>> results = new ArrayList<>();
             FlowBench flows = new FlowBench(bootstrap, admin);
             RawLoops raw = new RawLoops(bootstrap);
-            Map<Integer, List<RunResult>> routeRuns = new HashMap<>();
+            StreamBench streamFlows = new StreamBench(bootstrap, flows);
+            KafkaStreamsBaselines streams = new KafkaStreamsBaselines(bootstrap, flows);
+
+            // producer route vs ProducerPerformance; its runs are also the http-ingress baseline (cached per size)
+            Map<Integer, List<RunResult>> perfRuns = new HashMap<>();
             for (int size : new int[] {100, 1024}) {
-                long n = (long) ((size == 100 ? 500_000 : 150_000) * scale);
-                // the producer route is also the http-ingress baseline: its runs are measured once per size
-                Run route = memo(routeRuns.computeIfAbsent(size, s -> new ArrayList<>()), last -> flows.producerRoute(topic(admin), n, size));
-                results.add(pair("producer", null, "ProducerPerformance", size, n,
-                        last -> KafkaToolRunner.producerPerformance(bootstrap, topic(admin), n, size), route));
+                long n = (long) ((size == 100 ? 2_000_000 : 400_000) * scale);
+                long warm = n / 4;
+                Run perf = memo(perfRuns.computeIfAbsent(size, s -> new ArrayList<>()),
+                        last -> KafkaToolRunner.producerPerformance(bootstrap, BenchTopics.topic(admin), n, warm, size));
+                results.addAll(pair("producer", null, size, n, last -> flows.producerRoute(BenchTopics.topic(admin), n, size),
+                        new Baseline("ProducerPerformance (own JVM, " + warm + " --warmup-records, then " + n + ")", n, false, perf)));
             }
-            for (int size : new int[] {100, 1024}) {
-                long n = (long) ((size == 100 ? 500_000 : 150_000) * scale);
-                List<RunResult> cache = routeRuns.computeIfAbsent(size, s -> new ArrayList<>());
-                long singles = Math.max(500, (long) (5_000 * scale));
-                long batches = Math.max(BATCH * 10, (long) ((size == 100 ? 200_000 : 100_000) * scale)) / BATCH * BATCH;
-                results.add(pair("http-ingress", "singles", "producer route (same size, this run)", size, singles,
-                        memo(cache, last -> flows.producerRoute(topic(admin), n, size)),
-                        last -> http.run(singles, size, 1)));
-                results.add(pair("http-ingress", "batches", "producer route (same size, this run)", size, batches,
-                        memo(cache, last -> flows.producerRoute(topic(admin), n, size)),
-                        last -> http.run(batches, size, BATCH)));
+
+            // HTTP ingress (wrk, 100 B records: the issue's goals) vs ProducerPerformance at 100 B; 1 KiB HTTP rows
+            // would add about 2 minutes at scale 1.0 (the whole command must stay under 20 minutes)
+            if (wanted("http-ingress") && HttpIngressBench.wrk() == null) {
+                System.out.println("http-ingress: skipped, wrk is not installed (Debian/Ubuntu: sudo apt-get install wrk)");
+            } else {
+                int seconds = (int) Math.max(2, Math.round(10 * scale));
+                int size = 100;
+                long n = (long) (2_000_000 * scale);
+                List<RunResult> cache = perfRuns.computeIfAbsent(size, s -> new ArrayList<>());
+                // a memo per pair: each pair's n-th call gets the n-th ProducerPerformance run of this size
+                java.util.function.Supplier<Baseline> perf = () -> new Baseline("ProducerPerformance (same size, this run)", n, false,
+                        memo(cache, last -> KafkaToolRunner.producerPerformance(bootstrap, BenchTopics.topic(admin), n, n / 4, size)));
+                results.addAll(pair("http-ingress", "singles", size, null,
+                        last -> http.run(size, 1, HttpIngressBench.SINGLES_CONNECTIONS, seconds), perf.get()));
+                results.addAll(pair("http-ingress", "batches", size, null,
+                        last -> http.run(size, HttpIngressBench.BATCH, HttpIngressBench.BATCHES_CONNECTIONS, seconds), perf.get()));
             }
             http.close();
+
             long consumed = (long) (500_000 * scale);
-            String filled = inputTopic(admin);
-            if (wanted("consumer")) {
-                flows.fillJson(filled, consumed);
-            }
-            results.add(pair("consumer", null, "ConsumerPerformance", 100, consumed,
-                    last -> KafkaToolRunner.consumerPerformance(bootstrap, filled, consumed),
-                    last -> flows.consumerFlow(filled, consumed, last)));
-            // 50,000 and 100,000 (not more): the raw EOS loop and the window flow are the slowest pairs; the whole
-            // command stays under 20 minutes at scale 1.0 on the 2-core machine
-            long eos = (long) (50_000 * scale);
-            String eosInput = inputTopic(admin);
-            if (wanted("exactly-once")) {
-                flows.fillJson(eosInput, eos);
-            }
-            results.add(pair("exactly-once", null, "raw kafka-clients EOS loop (100 records per transaction)", 100, eos,
-                    last -> raw.eos(eosInput, topic(admin), eos, last),
-                    last -> flows.exactlyOnceFlow(eosInput, topic(admin), eos, last)));
-            StreamBench streams = new StreamBench(bootstrap, flows);
-            long transformed = (long) (200_000 * scale);
-            String transformInput = inputTopic(admin);
-            if (wanted("stream-transform")) {
-                flows.fillJson(transformInput, transformed);
-            }
-            results.add(pair("stream-transform", null, "raw kafka-clients consume-transform-produce loop (commit per poll)", 100,
-                    transformed, last -> raw.transform(transformInput, topic(admin), transformed, last),
-                    last -> streams.transformFlow(transformInput, topic(admin), transformed, last)));
+            String consumerInput = filledJson(flows, admin, "consumer", consumed);
+            int maxPoll = Integer.parseInt(BenchProperties.flowDefault("flows.consumer.max-poll-records"));
+            results.addAll(pair("consumer", null, 100, consumed,
+                    last -> flows.consumerFlow(consumerInput, consumed, last),
+                    new Baseline("ConsumerPerformance (own JVM)", consumed, true,
+                            last -> KafkaToolRunner.consumerPerformance(bootstrap, consumerInput, consumed)),
+                    new Baseline("plain kafka-clients loop: Jackson readTree, identity handler, writeValueAsString, no-op sink; "
+                            + maxPoll + " records per poll (the flow's default), commitSync per poll", consumed, false,
+                            last -> raw.consumer(consumerInput, consumed, maxPoll, last))));
+
+            long transformed = (long) (300_000 * scale);
+            String transformInput = filledJson(flows, admin, "stream-transform", transformed);
+            results.addAll(pair("stream-transform", null, 100, transformed,
+                    last -> streamFlows.transformFlow(transformInput, BenchTopics.topic(admin), transformed, last),
+                    new Baseline("Kafka Streams " + KAFKA + " mapValues (upper-case text, Jackson), at_least_once, commit.interval.ms "
+                            + KafkaStreamsBaselines.COMMIT_INTERVAL_MS, transformed, false,
+                            last -> streams.mapValues(transformInput, BenchTopics.topic(admin), transformed,
+                                    StreamsConfig.AT_LEAST_ONCE, KafkaStreamsBaselines::upperCaseText, last))));
+
+            // the raw EOS loop (100 records per transaction) is slow: a reference over the first quarter of the input
+            long eos = (long) (120_000 * scale);
+            long eosRaw = eos / 4;
+            String eosInput = filledJson(flows, admin, "exactly-once", eos);
+            results.addAll(pair("exactly-once", null, 100, eos,
+                    last -> flows.exactlyOnceFlow(eosInput, BenchTopics.topic(admin), eos, last),
+                    new Baseline("raw kafka-clients EOS loop (one transaction per poll of 100), first " + eosRaw + " records",
+                            eosRaw, true, last -> raw.eos(eosInput, BenchTopics.topic(admin), eosRaw, false)),
+                    new Baseline("Kafka Streams " + KAFKA + " mapValues (add processedAt, Jackson), exactly_once_v2, commit.interval.ms "
+                            + KafkaStreamsBaselines.COMMIT_INTERVAL_MS, eos, false,
+                            last -> streams.mapValues(eosInput, BenchTopics.topic(admin), eos,
+                                    StreamsConfig.EXACTLY_ONCE_V2, KafkaStreamsBaselines::processedAt, last))));
+
             long windowed = (long) (100_000 * scale);
-            String windowInput = inputTopic(admin);
+            String windowInput = BenchTopics.inputTopic(admin);
             if (wanted("windowed-aggregation")) {
-                streams.fillWindowInput(windowInput, windowed);
+                streamFlows.fillWindowInput(windowInput, windowed);
             }
-            results.add(pair("windowed-aggregation", null, "Kafka Streams 4.3.1 (tumbling 1 s, 10k keys, exactly_once_v2)", 20,
-                    windowed, last -> streams.kafkaStreamsWindows(windowInput, topic(admin), windowed),
-                    last -> streams.windowFlow(windowInput, topic(admin), windowed)));
-            results.removeIf(java.util.Objects::isNull);
+            results.addAll(pair("windowed-aggregation", null, 20, windowed,
+                    last -> streamFlows.windowFlow(windowInput, BenchTopics.topic(admin), windowed),
+                    new Baseline("Kafka Streams " + KAFKA + " windowed aggregate (tumbling 1 s, grace 200 ms, 10k keys), "
+                            + "suppress(untilWindowCloses), exactly_once_v2, commit.interval.ms " + KafkaStreamsBaselines.COMMIT_INTERVAL_MS,
+                            windowed, false, last -> streams.windows(windowInput, BenchTopics.topic(admin), windowed))));
+
             ResultTable.print(results);
             Files.writeString(dir.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
             System.out.println("written: " + dir.resolve("results.json").toAbsolutePath());
-            System.out.printf("bench took %.0f s%n", (System.nanoTime() - began) / 1e9);
+            PAIR_SECONDS.forEach((pair, seconds) -> System.out.printf("  %s: %.0f s%n", pair, seconds));
+            System.out.printf("bench took %.0f s (build not included)%n", (System.nanoTime() - began) / 1e9);
         }
     }
 
-    /** One measured run; {@code last} is true for the third measured run, which also takes the paced latency phase. */
-    interface Run {
-        RunResult run(boolean last) throws Exception;
+    /** A fresh input topic of JSON records, filled only if the flow is measured. */
+    private static String filledJson(FlowBench flows, Admin admin, String flow, long records) throws Exception {
+        String topic = BenchTopics.inputTopic(admin);
+        if (wanted(flow)) {
+            flows.fillJson(topic, records);
+        }
+        return topic;
     }
 
     /** The n-th call returns the n-th cached result, measuring (and caching) it if there is none yet. */
@@ -148,108 +175,47 @@ public final class BenchMain {
         };
     }
 
-    private static Set<String> selected;
-
     private static boolean wanted(String flow) {
         return selected == null || selected.contains(flow);
     }
 
-    /** Warm-up of each, then 3 runs of each side by side; medians (peak RSS and GC share: the highest). */
-    private static Map<String, Object> pair(String flow, String mode, String baseline, int size, long records,
-                                            Run baselineRun, Run flowRun) throws Exception {
+    /**
+     * A warm-up of each side, then 3 rounds: each baseline in the order given (references first: the goal's baseline
+     * adds paced records to the input in its third run), then the flow. One row per baseline, the goal's first; the
+     * flow's runs are shared. References take no latency phase.
+     */
+    private static List<Map<String, Object>> pair(String flow, String mode, int size, Long records, Run flowRun,
+                                                  Baseline... baselines) throws Exception {
         if (!wanted(flow)) {
-            return null;
+            return List.of();
         }
-        System.out.printf("%s%s (%d B, %d records): warm-up...%n", flow, mode == null ? "" : " " + mode, size, records);
-        baselineRun.run(false);
+        String name = flow + (mode == null ? "" : " " + mode) + " " + size + " B";
+        long began = System.nanoTime();
+        System.out.printf("%s (%s): warm-up...%n", name, records == null ? "timed runs" : records + " records");
+        for (Baseline b : baselines) {
+            b.run().run(false);
+        }
         flowRun.run(false);
-        List<RunResult> b = new ArrayList<>();
+        List<List<RunResult>> b = new ArrayList<>();
+        for (Baseline ignored : baselines) {
+            b.add(new ArrayList<>());
+        }
         List<RunResult> f = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            b.add(baselineRun.run(i == 2));
+            StringBuilder line = new StringBuilder("  run " + (i + 1) + ":");
+            for (int j = 0; j < baselines.length; j++) {
+                b.get(j).add(baselines[j].run().run(i == 2 && !baselines[j].reference()));
+                line.append(" baseline ").append(b.get(j).get(i)).append(" |");
+            }
             f.add(flowRun.run(i == 2));
-            System.out.printf("  run %d: baseline %s | flow %s%n", i + 1, b.get(i), f.get(i));
+            System.out.println(line.append(" flow ").append(f.get(i)));
         }
-        return ResultTable.row(flow, mode, baseline, size, records, b, f);
-    }
-
-    /**
-     * A fresh topic of the bench layout that flows and baselines write to, with one record ("prime", not JSON of the
-     * bench's shape, so readers skip it) already acknowledged on each partition. Seen on this machine: an idempotent
-     * producer writing to a just-created topic got NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER until its
-     * batches expired; one acknowledged write per partition first avoids that race.
-     */
-    static String topic(Admin admin) throws Exception {
-        String name = inputTopic(admin);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
-                .map(n -> n.host() + ":" + n.port()).findFirst().orElseThrow());
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int partition = 0; partition < PARTITIONS; partition++) {
-                producer.send(new ProducerRecord<>(name, partition, null, "\"prime\"".getBytes(StandardCharsets.UTF_8)))
-                        .get(60, TimeUnit.SECONDS);
-            }
+        PAIR_SECONDS.put(name, (System.nanoTime() - began) / 1e9);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int j = 0; j < baselines.length; j++) {
+            rows.add(ResultTable.row(flow, mode, size, records, baselines[j], b.get(j), f));
         }
-        return name;
-    }
-
-    /** The sum of the topic's end offsets. */
-    static long endOffsets(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
-    }
-
-    /** A fresh topic of the bench layout for input the bench fills itself (one request in flight, so no race). */
-    static String inputTopic(Admin admin) throws Exception {
-        String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        // let the partitions get their leader before the first write
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name).partitions()
-                        .stream().allMatch(p -> p.leader() != null)) {
-                    break;
-                }
-            } catch (Exception notYet) {
-                // describe can fail right after creation
-            }
-        }
-        return name;
-    }
-
-    static Properties appProperties(String bootstrap) {
-        Properties props = new Properties();
-        props.setProperty("camel.component.kafka.brokers", bootstrap);
-        props.setProperty("camel.server.port", String.valueOf(io.kafkaflows.testsupport.FreePorts.next()));
-        props.setProperty("camel.management.port", String.valueOf(io.kafkaflows.testsupport.FreePorts.next()));
-        props.setProperty("flows.demo.enabled", "false");
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        for (String flow : List.of("consumer", "transform", "eos", "window")) {
-            props.setProperty("flows." + flow + ".group-id", "bench-" + flow + "-" + id);
-        }
-        props.setProperty("flows.consumer.topic", "bench-idle-" + id);
-        props.setProperty("flows.transform.input-topic", "bench-idle-" + id);
-        props.setProperty("flows.transform.output-topic", "bench-idle-out-" + id);
-        props.setProperty("flows.eos.input-topic", "bench-idle-" + id);
-        props.setProperty("flows.eos.output-topic", "bench-idle-out-" + id);
-        props.setProperty("flows.eos.transactional-id", "bench-eos-" + id);
-        props.setProperty("flows.window.input-topic", "bench-idle-" + id);
-        props.setProperty("flows.window.output-topic", "bench-idle-out-" + id);
-        props.setProperty("flows.window.late-topic", "bench-idle-late-" + id);
-        props.setProperty("flows.producer.transactional-id", "bench-producer-" + id);
-        props.setProperty("flows.monitor.lag-interval", "600000");
-        // BENCH_JAVA_OPTS=-Dbench.profile=throughput|latency runs the app-based flows under a tuning profile
-        String profile = System.getProperty("bench.profile");
-        if (profile != null && !profile.isBlank()) {
-            props.setProperty("camel.main.profile", profile);
-        }
-        // 500 records per poll: keep the retry budget check (records x redelivery delays) satisfied
-        props.setProperty("flows.errors.initial-delay", "10");
-        props.setProperty("flows.errors.max-delay", "20");
-        return props;
+        rows.sort(Comparator.comparing(r -> Boolean.TRUE.equals(r.get("reference"))));
+        return rows;
     }
 }

@@ -27,7 +27,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The flow side of the producer, consumer and exactly-once pairs, each returning its {@link RunResult}. */
+/**
+ * The flow side of the producer, consumer and exactly-once pairs, each returning its {@link RunResult}, and the
+ * committed-offset measurement the app flows share with Kafka Streams ({@link #untilCommitted}).
+ */
 final class FlowBench {
 
     private final String bootstrap;
@@ -95,23 +98,23 @@ final class FlowBench {
     }
 
     /**
-     * The app's consumer flow (JSON parse, handler, sink, commit per poll) with a sink that does nothing (unless the
-     * paced latency phase armed it).
+     * The app's consumer flow at its defaults (JSON parse, validation, handler, sink, commit per poll) with a sink
+     * that does nothing (unless the paced latency phase armed it).
      */
     RunResult consumerFlow(String topic, long records, boolean latency) throws Exception {
-        Properties props = BenchMain.appProperties(bootstrap);
+        Properties props = BenchProperties.app(bootstrap);
         props.setProperty("flows.consumer.topic", topic);
         props.setProperty("flows.consumer.sink", "bean:" + LatencyProbe.SINK_BEAN);
-        props.setProperty("flows.consumer.max-poll-records", "500");
-        props.setProperty("flows.errors.initial-delay", "10");
-        props.setProperty("flows.errors.max-delay", "20");
+        // the plain loop copies this default: both sides must poll the same number of records
+        String maxPollRecords = "flows.consumer.max-poll-records";
         return runApp(props, props.getProperty("flows.consumer.group-id"), topic, records,
-                latency ? () -> LatencyProbe.throughSink(bootstrap, topic, sink) : null);
+                latency ? () -> LatencyProbe.throughSink(bootstrap, topic, sink) : null,
+                Map.of(maxPollRecords, BenchProperties.flowDefault(maxPollRecords)));
     }
 
-    /** The app's exactly-once flow on JSON input. */
+    /** The app's exactly-once flow at its defaults on JSON input. */
     RunResult exactlyOnceFlow(String input, String output, long records, boolean latency) throws Exception {
-        Properties props = BenchMain.appProperties(bootstrap);
+        Properties props = BenchProperties.app(bootstrap);
         props.setProperty("flows.eos.input-topic", input);
         props.setProperty("flows.eos.output-topic", output);
         return runApp(props, props.getProperty("flows.eos.group-id"), input, records,
@@ -128,6 +131,12 @@ final class FlowBench {
      * seen; the peak RSS from the app's start (after a full GC) to the last commit; then the latency phase, if any.
      */
     RunResult runApp(Properties props, String group, String topic, long records, LatencyPhase latency) throws Exception {
+        return runApp(props, group, topic, records, latency, Map.of());
+    }
+
+    /** {@link #runApp} that first checks the started app resolved each of {@code expected} to the given value. */
+    RunResult runApp(Properties props, String group, String topic, long records, LatencyPhase latency,
+                     Map<String, String> expected) throws Exception {
         ResourceMeter.resetPeakRss();
         Main main = KafkaFlowsApplication.create(props);
         main.bind(LatencyProbe.SINK_BEAN, sink);
@@ -150,34 +159,51 @@ final class FlowBench {
             if (!started.await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the app did not start (see its log above)");
             }
-            long firstSeen = -1;
-            long firstAt = 0;
-            ResourceMeter meter = null;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline && thread.isAlive()) {
-                long committed = committed(group, topic);
-                long now = System.nanoTime();
-                if (firstSeen < 0 && committed > 0) {
-                    firstSeen = committed;
-                    firstAt = now;
-                    meter = ResourceMeter.start();
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                String actual = main.getCamelContext().resolvePropertyPlaceholders("{{" + e.getKey() + "}}");
+                if (!e.getValue().equals(actual.strip())) {
+                    throw new IllegalStateException("the app runs with " + e.getKey() + "=" + actual + ", its baseline with "
+                            + e.getValue() + ": the pair would not compare like with like");
                 }
-                if (committed >= records) {
-                    RunResult result = RunResult.of((records - firstSeen) / ((now - firstAt) / 1e9), meter.stop(records - firstSeen));
-                    return latency == null ? result : result.withLatency(caughtUp(group, topic, deadline, latency));
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polling interval of the measurement
             }
-            throw new IllegalStateException("group " + group + " did not finish");
+            return untilCommitted(group, topic, records, latency, thread::isAlive);
         } finally {
             main.completed();
             thread.join(60_000);
         }
     }
 
+    /**
+     * Polls the group's committed offsets on {@code topic} every 20 ms while {@code running}, at most 10 minutes:
+     * the rate (and CPU, GC, peak RSS) from the first commit seen to the one covering {@code records}; then the
+     * latency phase, if any, once the whole input is committed.
+     */
+    RunResult untilCommitted(String group, String topic, long records, LatencyPhase latency,
+                             java.util.function.BooleanSupplier running) throws Exception {
+        long firstSeen = -1;
+        long firstAt = 0;
+        ResourceMeter meter = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < deadline && running.getAsBoolean()) {
+            long committed = committed(group, topic);
+            long now = System.nanoTime();
+            if (firstSeen < 0 && committed > 0) {
+                firstSeen = committed;
+                firstAt = now;
+                meter = ResourceMeter.start();
+            }
+            if (committed >= records) {
+                RunResult result = RunResult.of((records - firstSeen) / ((now - firstAt) / 1e9), meter.stop(records - firstSeen));
+                return latency == null ? result : result.withLatency(caughtUp(group, topic, deadline, latency));
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polling interval of the measurement
+        }
+        throw new IllegalStateException("group " + group + " did not finish " + topic);
+    }
+
     /** Waits until the group committed the whole input (paced records of an earlier run included), then the phase. */
     private double[] caughtUp(String group, String topic, long deadline, LatencyPhase latency) throws Exception {
-        long end = BenchMain.endOffsets(admin, topic);
+        long end = BenchTopics.endOffsets(admin, topic);
         while (committed(group, topic) < end && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }

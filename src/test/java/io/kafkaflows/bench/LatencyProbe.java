@@ -99,16 +99,25 @@ final class LatencyProbe {
         }
     }
 
-    /** The consumer flow's sink ({@code flows.consumer.sink=bean:benchLatencySink}): does nothing unless armed. */
+    /**
+     * The no-op sink of the consumer flow ({@code flows.consumer.sink=bean:benchLatencySink}) and of the plain
+     * consumer loop ({@link #accept}): does nothing unless armed.
+     */
     static final class Sink implements Processor {
         private volatile Recorder armed;
         private volatile long phaseStart;
 
         @Override
         public void process(Exchange exchange) {
+            if (armed != null) {
+                accept(exchange.getIn().getBody(String.class));
+            }
+        }
+
+        void accept(String json) {
             Recorder recorder = armed;
             if (recorder != null) {
-                long sent = sentAt(exchange.getIn().getBody(String.class));
+                long sent = sentAt(json);
                 if (sent - phaseStart >= 0) {
                     recorder.record(System.nanoTime() - sent);
                 }

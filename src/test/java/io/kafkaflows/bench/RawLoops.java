@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,9 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The raw kafka-clients baselines of the stream pairs, run in the bench JVM: Kafka's EOS pattern and the guide's
- * consume-transform-produce loop. Each measures its rate (and CPU) over {@code records} input records, then, when
- * asked, keeps running through the paced latency phase ({@link LatencyProbe#throughTopic}).
+ * The plain kafka-clients baselines, run in the bench JVM: the consumer flow's work in a poll loop, and Kafka's EOS
+ * pattern (a reference row of the exactly-once pair). Each measures its rate (and CPU) over the first
+ * {@code records} input records, then, when asked, keeps running through the paced latency phase
+ * ({@link LatencyProbe}).
  */
 final class RawLoops {
 
@@ -69,42 +70,44 @@ final class RawLoops {
                 }
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
                 producer.commitTransaction();
-            }, records, input, output, latency);
+            }, records, input, latency ? () -> LatencyProbe.throughTopic(bootstrap, input, output) : null);
         }
     }
 
-    /** The guide's KafkaStreamProcessor with kafka-clients: poll, upper-case "text", send all, flush, commitSync. */
-    RunResult transform(String input, String output, long records, boolean latency) throws Exception {
-        Properties c = consumerProps("bench-raw-transform-" + System.nanoTime(), 500);
-        Properties p = producerProps();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    /**
+     * What a user would write instead of the consumer flow: a plain kafka-clients loop doing the flow's per-record
+     * work (Jackson readTree, the identity handler, writeValueAsString, the no-op sink) with the flow's commit policy:
+     * {@code maxPollRecords} per poll (the flow's default), one commitSync per poll. The paced latency phase, when
+     * asked, goes through {@code sink} like the flow's.
+     */
+    RunResult consumer(String input, long records, int maxPollRecords, boolean latency) throws Exception {
+        Properties c = consumerProps("bench-raw-consumer-" + System.nanoTime(), maxPollRecords);
+        LatencyProbe.Sink sink = new LatencyProbe.Sink();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(input));
             return run(consumer, polled -> {
                 for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    ObjectNode value = (ObjectNode) JSON.readTree(r.value());
-                    value.put("text", value.path("text").asText().toUpperCase(Locale.ROOT));
-                    producer.send(new ProducerRecord<>(output, null, r.key(), JSON.writeValueAsBytes(value), r.headers()),
-                            (metadata, e) -> {
-                                if (e != null) {
-                                    failure.compareAndSet(null, e);
-                                }
-                            });
-                }
-                producer.flush();
-                if (failure.get() != null) {
-                    throw failure.get();
+                    if (r.value() != null) {
+                        JsonNode event = JSON.readTree(r.value());
+                        sink.accept(JSON.writeValueAsString(handle(event)));
+                    }
                 }
                 consumer.commitSync();
-            }, records, input, output, latency);
+            }, records, input, latency ? () -> LatencyProbe.throughSink(bootstrap, input, sink) : null);
         }
     }
 
-    /** Polls and runs {@code step} on its own thread; the rate over the first {@code records}, then the paced phase. */
-    private RunResult run(KafkaConsumer<byte[], byte[]> consumer, Step step, long records, String input, String output,
-                          boolean latency) throws Exception {
+    /** The consumer flow's default handler (ConsumerEventHandler): the event unchanged. */
+    private static JsonNode handle(JsonNode event) {
+        return event;
+    }
+
+    /**
+     * Polls and runs {@code step} on its own thread; the rate over the first {@code records} (the rest of the input
+     * stays unread unless a latency phase follows), then the paced phase, if any, while the loop keeps running.
+     */
+    private RunResult run(KafkaConsumer<byte[], byte[]> consumer, Step step, long records, String input,
+                          FlowBench.LatencyPhase latency) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicReference<RunResult> measured = new AtomicReference<>();
@@ -129,7 +132,7 @@ final class RawLoops {
                         double rate = records / ((System.nanoTime() - start) / 1e9);
                         measured.set(RunResult.of(rate, meter.stop(records)).withoutRss());
                         done.countDown();
-                        if (!latency) {
+                        if (latency == null) {
                             return;
                         }
                     }
@@ -145,7 +148,7 @@ final class RawLoops {
                 throw new IllegalStateException("raw loop on " + input + " failed or did not finish", failure.get());
             }
             RunResult result = measured.get();
-            return latency ? result.withLatency(LatencyProbe.throughTopic(bootstrap, input, output)) : result;
+            return latency == null ? result : result.withLatency(latency.run());
         } finally {
             stop.set(true);
             loop.join(60_000);

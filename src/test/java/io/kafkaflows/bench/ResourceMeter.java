@@ -29,8 +29,12 @@ final class ResourceMeter {
     private ResourceMeter() {
     }
 
-    /** Resets the bench JVM's peak RSS to its current RSS (Linux: "5" to /proc/self/clear_refs). */
+    /**
+     * A full GC (so G1 can give memory back), then resets the bench JVM's peak RSS to its current RSS (Linux: "5" to
+     * /proc/self/clear_refs).
+     */
     static void resetPeakRss() {
+        System.gc();
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         } catch (IOException | RuntimeException notLinux) {

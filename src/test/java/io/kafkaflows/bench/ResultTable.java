@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
-/** A bench pair's row of results.json (medians of its 3 runs; peak RSS and GC share: the highest) and the table. */
+/**
+ * A bench row of results.json (one flow against one baseline: medians of the 3 runs of each; peak RSS and GC share:
+ * the highest) and the printed table. The flow's runs are shared by all rows of its pair.
+ */
 final class ResultTable {
 
     private ResultTable() {
@@ -14,41 +17,53 @@ final class ResultTable {
 
     /** What the latency columns measure, per flow. */
     private static final Map<String, String> LATENCY = Map.of(
-            "producer", "send->ack per record at full load (route: up to 20,000 in flight; ProducerPerformance: its own figures)",
-            "http-ingress", "per request, send->200 response (after acks=all), " + HttpIngressBench.IN_FLIGHT + " in flight; no baseline latency",
-            "consumer", "paced " + LatencyProbe.RATE + " rec/s: producer stamp->sink; ConsumerPerformance: none",
-            "exactly-once", "paced " + LatencyProbe.RATE + " rec/s: producer stamp->read_committed reader of the output, both sides",
-            "stream-transform", "paced " + LatencyProbe.RATE + " rec/s: producer stamp->read_committed reader of the output, both sides");
+            "producer", "send->ack per record at full load (route: up to 20,000 in flight; ProducerPerformance: its own steady-state figures)",
+            "http-ingress", "wrk, per request, send->200 response (after acks=all) at the row's connections; no baseline latency",
+            "consumer", "paced " + LatencyProbe.RATE + " rec/s: producer stamp->sink, flow and plain loop; ConsumerPerformance: none",
+            "exactly-once", "paced " + LatencyProbe.RATE + " rec/s: producer stamp->read_committed reader of the output, flow and Kafka Streams; raw loop: none",
+            "stream-transform", "paced " + LatencyProbe.RATE + " rec/s: producer stamp->read_committed reader of the output, both sides",
+            "windowed-aggregation", "not measured");
 
-    static Map<String, Object> row(String flow, String mode, String baseline, int size, long records,
+    /** One baseline of a pair: what it is, how many records it runs over, whether it is the goal's or a reference. */
+    record Baseline(String name, long records, boolean reference, BenchMain.Run run) {
+    }
+
+    static Map<String, Object> row(String flow, String mode, int size, Long records, Baseline baseline,
                                    List<RunResult> b, List<RunResult> f) {
         double flowRate = median(f, RunResult::recordsPerSec);
         double baselineRate = median(b, RunResult::recordsPerSec);
-        boolean baselineLatency = !"http-ingress".equals(flow); // the producer route's latency is at full load
+        boolean http = "http-ingress".equals(flow);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("flow", flow);
         if (mode != null) {
             row.put("mode", mode);
         }
-        row.put("baseline", baseline);
+        row.put("baseline", baseline.name());
+        row.put("reference", baseline.reference());
         row.put("recordSize", size);
         row.put("records", records);
+        row.put("baselineRecords", baseline.records());
         row.put("recordsPerSec", Math.round(flowRate));
+        if (http) {
+            int perRequest = "batches".equals(mode) ? HttpIngressBench.BATCH : 1;
+            row.put("requestsPerSec", Math.round(flowRate / perRequest));
+            row.put("connections", perRequest == 1 ? HttpIngressBench.SINGLES_CONNECTIONS : HttpIngressBench.BATCHES_CONNECTIONS);
+        }
         row.put("baselineRecordsPerSec", Math.round(baselineRate));
         row.put("ratio", Math.round(flowRate / baselineRate * 100) / 100.0);
         row.put("mbPerSec", Math.round(flowRate * size / 1e6 * 100) / 100.0);
         row.put("baselineMbPerSec", Math.round(baselineRate * size / 1e6 * 100) / 100.0);
         row.put("p50Ms", median(f, RunResult::p50Ms));
         row.put("p99Ms", median(f, RunResult::p99Ms));
-        row.put("baselineP50Ms", baselineLatency ? median(b, RunResult::p50Ms) : null);
-        row.put("baselineP99Ms", baselineLatency ? median(b, RunResult::p99Ms) : null);
+        // ProducerPerformance's latency at full load is not comparable with a request's
+        row.put("baselineP50Ms", http ? null : median(b, RunResult::p50Ms));
+        row.put("baselineP99Ms", http ? null : median(b, RunResult::p99Ms));
         row.put("latency", LATENCY.get(flow));
         row.put("cpuSecPerMillion", median(f, RunResult::cpuSecPerMillion));
         row.put("baselineCpuSecPerMillion", median(b, RunResult::cpuSecPerMillion));
         row.put("peakRssMb", max(f, RunResult::peakRssMb));
-        // only a baseline in its own JVM (the Kafka tools) has an RSS of its own; the producer route as the
-        // http-ingress baseline shares the bench JVM with the running app
-        row.put("baselinePeakRssMb", baselineLatency ? max(b, RunResult::peakRssMb) : null);
+        // only a baseline in its own JVM (the Kafka tools) has an RSS of its own; in-process ones report none
+        row.put("baselinePeakRssMb", max(b, RunResult::peakRssMb));
         row.put("gcPercent", max(f, RunResult::gcPercent));
         row.put("baselineGcPercent", max(b, RunResult::gcPercent));
         row.put("runs", Map.of("flow", f.stream().mapToDouble(r -> Math.round(r.recordsPerSec())).toArray(),
@@ -68,19 +83,21 @@ final class ResultTable {
 
     static void print(List<Map<String, Object>> results) {
         System.out.println();
-        System.out.println("| flow | size | flow rec/s | MB/s | baseline rec/s | ratio | p50 / p99 ms | baseline p50 / p99 ms "
+        System.out.println("| flow | size | flow rec/s | baseline | baseline rec/s | ratio | p50 / p99 ms | baseline p50 / p99 ms "
                 + "| CPU s per M rec (flow / baseline) | peak RSS MB (flow / baseline) | GC % (flow / baseline) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map<String, Object> r : results) {
-            System.out.printf("| %s%s | %s B | %s | %s | %s | %.2f | %s | %s | %s | %s | %s |%n", r.get("flow"),
-                    r.containsKey("mode") ? " " + r.get("mode") : "", r.get("recordSize"), r.get("recordsPerSec"),
-                    r.get("mbPerSec"), r.get("baselineRecordsPerSec"), (Double) r.get("ratio"),
+            String rate = String.format("%,d", (Long) r.get("recordsPerSec"))
+                    + (r.containsKey("requestsPerSec") ? String.format(" (%,d req/s, %d conn)", (Long) r.get("requestsPerSec"), r.get("connections")) : "");
+            System.out.printf("| %s%s | %s B | %s | %s%s | %,d | %.2f | %s | %s | %s | %s | %s |%n", r.get("flow"),
+                    r.containsKey("mode") ? " " + r.get("mode") : "", r.get("recordSize"), rate,
+                    Boolean.TRUE.equals(r.get("reference")) ? "(reference) " : "", r.get("baseline"),
+                    (Long) r.get("baselineRecordsPerSec"), (Double) r.get("ratio"),
                     pair(r, "p50Ms", "p99Ms"), pair(r, "baselineP50Ms", "baselineP99Ms"),
                     pair(r, "cpuSecPerMillion", "baselineCpuSecPerMillion"), pair(r, "peakRssMb", "baselinePeakRssMb"),
                     pair(r, "gcPercent", "baselineGcPercent"));
         }
         System.out.println();
-        results.stream().map(r -> r.get("flow") + ": baseline " + r.get("baseline")).distinct().forEach(System.out::println);
         System.out.println("- : not measured (see docs/performance.md)");
     }
 

@@ -20,4 +20,11 @@ record RunResult(double recordsPerSec, Double cpuSecPerMillion, Double peakRssMb
         return p50p99 == null ? this
                 : new RunResult(recordsPerSec, cpuSecPerMillion, peakRssMb, gcPercent, p50p99[0], p50p99[1]);
     }
+
+    /** One line of the bench's progress output. */
+    @Override
+    public String toString() {
+        return String.format("%,.0f rec/s, CPU %s s/M, RSS %s MB, GC %s %%%s", recordsPerSec, cpuSecPerMillion, peakRssMb == null ? "-" : peakRssMb,
+                gcPercent == null ? "-" : gcPercent, p50Ms == null ? "" : ", p50/p99 " + p50Ms + "/" + p99Ms + " ms");
+    }
 }

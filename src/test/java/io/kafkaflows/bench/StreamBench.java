@@ -1,25 +1,15 @@
 package io.kafkaflows.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
-import io.kafkaflows.window.KafkaStreamsWindowOracle;
 import io.kafkaflows.window.OracleWindows;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The stream bench pairs: the stream-transform flow against a raw at-least-once consume-transform-produce loop, and
- * the windowed-aggregation flow (tumbling 1 s windows, 10,000 keys) against a Kafka Streams topology with the same
- * windows (exactly_once_v2, Kafka Streams' default caching). The raw transform loop is in {@link RawLoops}.
+ * The flow side of the stream pairs, at the flows' defaults: the stream transform, and the windowed aggregation
+ * (tumbling 1 s windows with 200 ms grace, 10,000 keys). Their Kafka Streams baselines: {@link KafkaStreamsBaselines}.
  */
 final class StreamBench {
 
@@ -33,10 +23,9 @@ final class StreamBench {
     }
 
     RunResult transformFlow(String input, String output, long records, boolean latency) throws Exception {
-        Properties props = BenchMain.appProperties(bootstrap);
+        Properties props = BenchProperties.app(bootstrap);
         props.setProperty("flows.transform.input-topic", input);
         props.setProperty("flows.transform.output-topic", output);
-        props.setProperty("flows.transform.max-poll-records", "500");
         return flows.runApp(props, props.getProperty("flows.transform.group-id"), input, records,
                 latency ? () -> LatencyProbe.throughTopic(bootstrap, input, output) : null);
     }
@@ -50,7 +39,7 @@ final class StreamBench {
     }
 
     RunResult windowFlow(String input, String output, long records) throws Exception {
-        Properties props = BenchMain.appProperties(bootstrap);
+        Properties props = BenchProperties.app(bootstrap);
         props.setProperty("flows.window.input-topic", input);
         props.setProperty("flows.window.output-topic", output);
         props.setProperty("flows.window.late-topic", output + "-late");
@@ -58,46 +47,6 @@ final class StreamBench {
         props.setProperty("flows.window.type", WINDOWS.type());
         props.setProperty("flows.window.size", WINDOWS.size().toString());
         props.setProperty("flows.window.grace", WINDOWS.grace().toString());
-        props.setProperty("flows.window.max-poll-records", "500");
         return flows.runApp(props, props.getProperty("flows.window.group-id"), input, records, null);
-    }
-
-    /** The same windows in Kafka Streams (suppress until the window closes), exactly_once_v2, default caching. */
-    RunResult kafkaStreamsWindows(String input, String output, long records) throws Exception {
-        String applicationId = "bench-streams-" + System.nanoTime();
-        Path stateDir = Files.createTempDirectory("bench-streams");
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        KafkaStreams streams = new KafkaStreams(KafkaStreamsWindowOracle.topology(input, output, WINDOWS).build(), props);
-        streams.start();
-        try {
-            long firstSeen = -1;
-            long firstAt = 0;
-            ResourceMeter meter = null;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                long committed = flows.committed(applicationId, input);
-                long now = System.nanoTime();
-                if (firstSeen < 0 && committed > 0) {
-                    firstSeen = committed;
-                    firstAt = now;
-                    meter = ResourceMeter.start();
-                }
-                if (committed >= records) {
-                    return RunResult.of((records - firstSeen) / ((now - firstAt) / 1e9), meter.stop(records - firstSeen))
-                            .withoutRss();
-                }
-                LockSupport.parkNanos(20_000_000L);
-            }
-            throw new IllegalStateException("Kafka Streams did not finish " + input);
-        } finally {
-            streams.close(Duration.ofSeconds(30));
-            streams.cleanUp();
-            Utils.delete(stateDir.toFile());
-        }
     }
 }
