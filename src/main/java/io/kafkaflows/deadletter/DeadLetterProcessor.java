@@ -144,9 +144,15 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         return new ProducerRecord<>(dead.topic(), null, dead.key(), null, headers);
     }
 
-    /** The record as consumed: the message itself, or inside a batch split the record exchange it carries. */
+    /**
+     * The record as consumed: the message itself, or inside a batch split the record exchange it carries. A whole
+     * batch is never dead-lettered (it would stand for records without their keys and values): the failure stays.
+     */
     private static Message recordOf(Exchange exchange) {
         Object body = exchange.getIn().getBody();
+        if (body instanceof List<?>) {
+            throw new IllegalStateException("a batch is never dead-lettered, only its records: the batch is read again");
+        }
         return body instanceof Exchange record ? record.getMessage() : exchange.getIn();
     }
 
