@@ -1,5 +1,6 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.HealthChecks;
 import io.kafkaflows.Meters;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -238,6 +239,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
 
     @Override
     protected void doStop() {
+        HealthChecks.remove(camelContext, health);
         Producer<byte[], byte[]> current = producer;
         producer = null;
         if (current != null) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import io.kafkaflows.HealthChecks;
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.KafkaUnavailableException;
 import io.kafkaflows.kafka.RouteStopper;
@@ -18,7 +19,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -302,7 +302,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     @Override
     protected void doStart() {
-        HealthCheckHelper.getHealthCheckRegistry(camelContext).register(health);
+        HealthChecks.replace(camelContext, health);
     }
 
     /** On shutdown (after the routes stopped): abort what is still open, so readers are not held until it times out. */
@@ -313,6 +313,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             close(tx);
         }
         transactions.clear();
+        HealthChecks.remove(camelContext, health);
     }
 
     private final class ConsumerTransaction {
