@@ -2,48 +2,44 @@ package io.kafkaflows.reload;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.RouteStartupOrder;
 
 /**
- * Stops and removes the routes loaded from the reloaded files, gracefully (the shutdown strategy's timeout, as on a
- * SIGTERM): first the routes fed from outside (Kafka consumers, timers, HTTP), so their in-flight exchanges finish
- * through the direct/seda routes they call, then those. A stopped Kafka consumer commits what it processed and leaves
- * its group; the new route joins again.
+ * Stops and removes the routes loaded from the reloaded files. First all their consumers together, through Camel's
+ * shutdown strategy (graceful, camel.main.shutdown-timeout, direct/seda routes deferred until the routes calling
+ * them are done), as on a SIGTERM: a stopped Kafka consumer leaves its group after the records in flight finished,
+ * and the new route joins again from the committed offsets. Only then the routes themselves, whose stop also stops
+ * the services they use (shared beans such as the transactions of other flows see no route of theirs running).
  */
 final class RouteSet {
 
-    private static final Set<String> INTERNAL = Set.of("direct", "seda", "vm", "direct-vm");
-
     List<String> stopAndRemove(CamelContext context, Predicate<Resource> fromReloadedFiles) {
-        List<String> inputs = new ArrayList<>();
-        List<String> internal = new ArrayList<>();
-        for (Route route : context.getRoutes()) {
-            if (fromReloadedFiles.test(route.getSourceResource())) {
-                String scheme = route.getEndpoint().getEndpointBaseUri().split(":", 2)[0];
-                (INTERNAL.contains(scheme) ? internal : inputs).add(route.getRouteId());
+        List<RouteStartupOrder> orders = new ArrayList<>();
+        for (RouteStartupOrder order : context.getCamelContextExtension().getRouteStartupOrder()) {
+            if (fromReloadedFiles.test(order.getRoute().getSourceResource())) {
+                orders.add(order);
             }
         }
-        List<String> all = new ArrayList<>(inputs);
-        all.addAll(internal);
-        for (String id : all) {
+        List<String> ids = new ArrayList<>();
+        context.getRoutes().stream().filter(r -> fromReloadedFiles.test(r.getSourceResource()))
+                .forEach(r -> ids.add(r.getRouteId()));
+        try {
+            context.getShutdownStrategy().shutdown(context, orders);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot stop the consumers of the reloaded routes: " + e.getMessage(), e);
+        }
+        for (String id : ids) {
             try {
                 context.getRouteController().stopRoute(id);
-            } catch (Exception e) {
-                throw new IllegalStateException("Cannot stop route " + id + ": " + e.getMessage(), e);
-            }
-        }
-        for (String id : all) {
-            try {
                 context.removeRoute(id);
             } catch (Exception e) {
                 throw new IllegalStateException("Cannot remove route " + id + ": " + e.getMessage(), e);
             }
         }
-        return all;
+        return ids;
     }
 }

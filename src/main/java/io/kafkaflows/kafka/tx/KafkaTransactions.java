@@ -18,6 +18,7 @@ import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -305,15 +306,24 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         HealthChecks.replace(camelContext, health);
     }
 
-    /** On shutdown (after the routes stopped): abort what is still open, so readers are not held until it times out. */
+    /**
+     * After the routes stopped: abort what is still open, so readers are not held until it times out. Camel also
+     * stops this bean when one route using it stops (a route stop, a reload): the transactions of the routes still
+     * started are theirs to finish, an abort from here would race their consumer thread (which could then commit
+     * later offsets in a new transaction, skipping the aborted records).
+     */
     @Override
     protected void doStop() {
         for (ConsumerTransaction tx : transactions.values()) {
+            if (camelContext != null && camelContext.getRouteController().getRouteStatus(tx.routeId) == ServiceStatus.Started) {
+                continue;
+            }
             abortQuietly(tx);
             close(tx);
         }
-        transactions.clear();
-        HealthChecks.remove(camelContext, health);
+        if (transactions.isEmpty()) {
+            HealthChecks.remove(camelContext, health);
+        }
     }
 
     private final class ConsumerTransaction {
