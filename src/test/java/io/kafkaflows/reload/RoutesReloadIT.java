@@ -233,7 +233,7 @@ class RoutesReloadIT extends KafkaTestSupport {
 
         int before = app.output().length();
         routes.write("HelloRoute.java", javaRoute("JAVA-MARK 3").replace("JAVA-MARK 3\");", "JAVA-MARK 3\")"));
-        app.awaitLog("Reload failed: routes/HelloRoute.java line ", RELOADED);
+        awaitLogAfter(before, "Reload failed: routes/HelloRoute.java line ");
         String since = app.output().substring(before);
         assertEquals(1, count(since, " ERROR "), since);
         assertTrue(since.contains("compile error"), since);
@@ -248,13 +248,17 @@ class RoutesReloadIT extends KafkaTestSupport {
     private String breakAndCheck(String file, String broken, String expected, String consumerTopic) {
         int before = app.output().length();
         routes.write(file, broken);
-        app.awaitLog("Reload failed: " + expected, RELOADED);
+        awaitLogAfter(before, "Reload failed: " + expected);
         String probe = "{\"probe\":\"" + UUID.randomUUID() + "\"}";
         produce(consumerTopic, "k", probe);
         app.awaitLog("Exchange[Body: " + probe + "]", RELOADED);
         String since = app.output().substring(before);
         assertEquals(1, count(since, " ERROR "), since);
         return since.lines().filter(l -> l.contains(" ERROR ")).findFirst().orElseThrow();
+    }
+
+    private void awaitLogAfter(int offset, String text) {
+        await().atMost(RELOADED).pollInterval(Duration.ofMillis(200)).until(() -> app.output().substring(offset).contains(text));
     }
 
     private void assertOneStartNoDuplicateIds() {
