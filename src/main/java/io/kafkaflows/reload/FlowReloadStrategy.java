@@ -115,8 +115,8 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
         }
     }
 
-    /** Reloads every route file of the directory; on failure the previous set runs again. */
-    synchronized void reload(List<String> files) {
+    /** Reloads every route file of the directory; on failure the previous set runs again. Called on the settle thread. */
+    void reload(List<String> files) {
         Instant at = Instant.now();
         long start = System.nanoTime();
         CamelContext context = camelContext;
@@ -142,6 +142,7 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
             failed(at, files, ReloadFailure.of(e, files, context), false);
             return;
         }
+        beans.observe();
         List<String> stopped = routes.stopAndRemove(context, this::isRouteFile);
         try {
             Set<String> ids = add(context, builders);
@@ -175,6 +176,7 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
 
     /** The routes of the failed attempt go; the files as they were when they last ran come back. */
     private void restore(CamelContext context, BeanLifecycle beans) {
+        beans.observe();
         routes.stopAndRemove(context, this::isRouteFile);
         List<Resource> previous = new ArrayList<>();
         running.forEach((location, content) -> previous.add(ResourceHelper.fromBytes(location, content)));

@@ -65,11 +65,6 @@ public final class KafkaAccessDeniedProcessor extends ServiceSupport implements 
     }
 
     @Override
-    protected void doStop() {
-        HealthChecks.remove(camelContext, health);
-    }
-
-    @Override
     public CamelContext getCamelContext() {
         return camelContext;
     }

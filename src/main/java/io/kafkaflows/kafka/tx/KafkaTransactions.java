@@ -321,9 +321,6 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             abortQuietly(tx);
             close(tx);
         }
-        if (transactions.isEmpty()) {
-            HealthChecks.remove(camelContext, health);
-        }
     }
 
     private final class ConsumerTransaction {
