@@ -37,7 +37,7 @@ class CommitFailedIsNotDeadLetteredTest extends KafkaTestSupport {
         props.setProperty("flows.consumer.dlq-topic", dlq);
         props.setProperty("camel.component.kafka.max-poll-interval-ms", "5000");
         for (String key : List.of("flows.consumer.max-poll-records", "flows.transform.max-poll-records",
-                "flows.window.max-poll-records", "flows.eos.max-records-per-transaction", "flows.consumer.batch-size")) {
+                "flows.window.max-poll-records", "flows.eos.max-poll-records", "flows.consumer.batch-size")) {
             props.setProperty(key, "10");
         }
         props.setProperty("flows.errors.initial-delay", "10");

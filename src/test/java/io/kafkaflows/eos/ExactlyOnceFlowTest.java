@@ -86,6 +86,9 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
         String big = java.util.Base64.getEncoder().encodeToString(random);
         List<ProducerRecord<byte[], byte[]>> records = sequenced(input, 30);
         records.add(new ProducerRecord<>(input, bytes("k-big"), bytes("{\"seq\":30,\"pad\":\"" + big + "\"}")));
+        // all 31 in one transaction, committed at the 31st record (not earlier by the clock)
+        props.setProperty("flows.eos.max-records-per-transaction", "31");
+        props.setProperty("flows.eos.commit-interval-ms", "600000");
         produce(records);
         try (InProcessApp app = InProcessApp.start(props)) {
             // a transaction on the output ended (its markers moved the last stable offset) and wrote records

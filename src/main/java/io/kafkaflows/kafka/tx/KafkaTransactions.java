@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * begun by the first write (or the first record) after the previous commit; holding the output records
  * ({@code kafka-tx:} endpoint) and dead letters; committed together with the consumed offsets
  * ({@code sendOffsetsToTransaction} with the consumer's group metadata, so a zombie whose group generation is gone
- * cannot commit) at the end of each poll, or after {@code maxRecords} records or {@code commitIntervalMs}.
+ * cannot commit) every {@code commitIntervalMs} (or after {@code maxRecords} records), across polls, and always
+ * before the consumer's partitions are revoked ({@link TransactionalSubscribeAdapter}).
  * On failure the transaction is aborted and {@link TransactionAbortedException} thrown: the exchange fails and the
  * route re-reads from the committed offsets. A fatal producer error (fenced, not authorized) stops the route and
  * reports DOWN on {@link KafkaTransactionsHealthCheck} instead of spinning. The transactional id
@@ -180,18 +181,71 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     /**
      * The exchange's record is done (written or dead-lettered): its offset joins the transaction, which is
-     * committed if this was the last record of the poll, or the transaction is full or old enough. A record that
-     * never reaches this point (filtered out) is committed with the next one of its partition.
+     * committed once it holds {@code maxRecords} records or is {@code commitIntervalMs} old. A transaction spans
+     * polls: between records it is committed by {@link #commitIfDue} after each poll (also an empty one) and, before
+     * the consumer's partitions are revoked, by {@link #commitBeforeRevocation}. A record that never reaches this
+     * point (filtered out) is committed with the next one of its partition.
      */
     public void recordDone(Exchange exchange) {
         ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-tx");
         ConsumerTransaction tx = transactionOf(exchange);
         tx.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
         tx.records++;
-        boolean lastOfPoll = Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_POLL_RECORD));
-        long ageMs = (System.nanoTime() - tx.startedNanos) / 1_000_000;
-        if (lastOfPoll || tx.records >= maxRecords || ageMs >= commitIntervalMs) {
+        if (tx.records >= maxRecords || tx.ageMs() >= commitIntervalMs) {
             commit(tx);
+        }
+    }
+
+    /**
+     * After each poll, on the consumer thread, before the polled records are processed: commits the consumer's open
+     * transaction if it is old enough, so the last records before a quiet spell do not wait for the next one. A
+     * failed commit is aborted and refuses the consumer's records until it is replaced (see {@link #fail}).
+     */
+    public void commitIfDue(Consumer<?, ?> consumer) {
+        ConsumerTransaction tx = openTransactionOf(consumer);
+        if (tx != null && tx.ageMs() >= commitIntervalMs) {
+            commitQuietly(tx, "after a poll");
+        }
+    }
+
+    /**
+     * Inside the consumer's rebalance callback, before its partitions are revoked: commits the open transaction, so
+     * nothing of it can be committed later for partitions another member then owns (Kafka Streams does the same).
+     */
+    public void commitBeforeRevocation(Consumer<?, ?> consumer) {
+        ConsumerTransaction tx = openTransactionOf(consumer);
+        if (tx != null) {
+            commitQuietly(tx, "before partitions are revoked");
+        }
+    }
+
+    /** The consumer lost its partitions (its membership expired): its open transaction can only be aborted. */
+    public void abortOnPartitionsLost(Consumer<?, ?> consumer) {
+        ConsumerTransaction tx = openTransactionOf(consumer);
+        if (tx != null) {
+            LOG.warn("Partitions of {} lost: aborting its open transaction ({} records)", tx.transactionalId, tx.records);
+            fail(tx, new TransactionAbortedException("partitions lost", null));
+        }
+    }
+
+    private ConsumerTransaction openTransactionOf(Consumer<?, ?> consumer) {
+        if (poisoned.contains(consumer)) {
+            return null;
+        }
+        for (ConsumerTransaction tx : transactions.values()) {
+            if (tx.consumer == consumer && tx.open) {
+                return tx;
+            }
+        }
+        return null;
+    }
+
+    private void commitQuietly(ConsumerTransaction tx, String when) {
+        try {
+            current.set(tx);
+            commit(tx);
+        } catch (TransactionAbortedException e) {
+            LOG.warn("Commit of {} {} failed; its records are read again: {}", tx.transactionalId, when, e.getMessage());
         }
     }
 
@@ -360,6 +414,10 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
                 open = true;
                 startedNanos = System.nanoTime();
             }
+        }
+
+        long ageMs() {
+            return (System.nanoTime() - startedNanos) / 1_000_000;
         }
 
         void reset() {
