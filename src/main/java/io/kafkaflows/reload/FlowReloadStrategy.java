@@ -69,10 +69,6 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
         this.camelContext = camelContext;
     }
 
-    public LastReload lastReload() {
-        return health.last();
-    }
-
     @Override
     protected void doStart() throws Exception {
         watcher.setResourceReload(this);
@@ -81,7 +77,11 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
             running.put(resource.getLocation(), read(resource));
         }
         HealthChecks.replace(camelContext, health);
-        LOG.info("Live reload of {} ({}): saving a file there reloads the routes", watcher.getFolder(), watcher.getPattern());
+        if (Files.isDirectory(Path.of(watcher.getFolder()))) {
+            LOG.info("Live reload of {} ({}): saving a file there reloads the routes", watcher.getFolder(), watcher.getPattern());
+        } else {
+            LOG.warn("Live reload is on but {} is not a directory here: nothing is watched", watcher.getFolder());
+        }
     }
 
     @Override
@@ -201,6 +201,9 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
         List<Resource> answer = new ArrayList<>();
         Path dir = Path.of(watcher.getFolder());
         FileFilter filter = watcher.getFileFilter();
+        if (!Files.isDirectory(dir)) {
+            return answer;
+        }
         try (Stream<Path> files = watcher.isRecursive() ? Files.walk(dir) : Files.list(dir)) {
             files.filter(Files::isRegularFile).sorted().forEach(p -> {
                 File file = p.toFile();

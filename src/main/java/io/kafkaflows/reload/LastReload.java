@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** The outcome of one reload: when, which changed files, and either how many routes run or what was wrong. */
-public record LastReload(Instant at, List<String> files, boolean ok, int routes, long millis, String error) {
+record LastReload(Instant at, List<String> files, boolean ok, int routes, long millis, String error) {
 
     static LastReload ok(Instant at, List<String> files, int routes, long millis) {
         return new LastReload(at, List.copyOf(files), true, routes, millis, null);
@@ -15,7 +15,7 @@ public record LastReload(Instant at, List<String> files, boolean ok, int routes,
     }
 
     /** One line, as /observe/health shows it. */
-    public String summary() {
+    String summary() {
         return ok
                 ? "reloaded " + String.join(", ", files) + " at " + at + ": " + routes + " routes running (" + millis + " ms)"
                 : "reload of " + String.join(", ", files) + " failed at " + at + ": " + error + " (previous routes running)";

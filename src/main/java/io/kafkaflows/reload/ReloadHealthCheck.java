@@ -17,10 +17,6 @@ final class ReloadHealthCheck extends AbstractHealthCheck {
         super("kafka-flows", "routes-reload");
     }
 
-    LastReload last() {
-        return last;
-    }
-
     void record(LastReload reload) {
         last = reload;
     }
