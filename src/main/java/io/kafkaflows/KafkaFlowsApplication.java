@@ -18,13 +18,14 @@ import io.kafkaflows.config.ConfigurationRefusedException;
 import io.kafkaflows.http.FormPostAsJsonMainListener;
 import io.kafkaflows.http.HttpPortsMainListener;
 import io.kafkaflows.http.security.ApiSecurityMainListener;
+import io.kafkaflows.reload.ReloadMainListener;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
 /**
  * kafka-flows: Kafka patterns as Camel routes, run with Camel Main.
  * Reads application.properties (+ application-{profile}.properties), from the working directory first and the
- * copy packaged in the jar second; loads routes/*.camel.yaml the same way; starts a local broker when
+ * copy packaged in the jar second; loads routes/*.camel.yaml (and routes/*.java) the same way; starts a local broker when
  * camel.component.kafka.brokers is unset. Serves the HTTP API on camel.server.port, metrics and health on
  * camel.management.port.
  */
@@ -63,6 +64,7 @@ public final class KafkaFlowsApplication {
         main.addMainListener(new TopicDeclarationsMainListener());
         main.addMainListener(new AclDeclarationsMainListener());
         main.addMainListener(new FormPostAsJsonMainListener());
+        main.addMainListener(new ReloadMainListener());
         return main;
     }
 
@@ -78,9 +80,12 @@ public final class KafkaFlowsApplication {
         return String.join(",", locations);
     }
 
-    /** Routes are read from ./routes when the app runs from the repo, else from the copy inside the jar. */
+    /**
+     * Routes are read from ./routes when the app runs from the repo (YAML, and Java RouteBuilder sources compiled at
+     * run time), else from the copy inside the jar.
+     */
     static String routesLocation() {
-        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml,file:routes/*.java" : "classpath:routes/*.camel.yaml";
     }
 
     private static String profile(Properties overrides) {

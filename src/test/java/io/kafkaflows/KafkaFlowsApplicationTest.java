@@ -14,6 +14,6 @@ class KafkaFlowsApplicationTest {
                 KafkaFlowsApplication.propertyLocations("prod"));
         assertEquals("file:application.properties;optional=true,classpath:application.properties;optional=true",
                 KafkaFlowsApplication.propertyLocations(null));
-        assertEquals("file:routes/*.camel.yaml", KafkaFlowsApplication.routesLocation(), "tests run from the repo");
+        assertEquals("file:routes/*.camel.yaml,file:routes/*.java", KafkaFlowsApplication.routesLocation(), "tests run from the repo");
     }
 }

@@ -1,6 +1,7 @@
 package io.kafkaflows.admin;
 
 import io.kafkaflows.Meters;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Route;
@@ -124,9 +127,23 @@ public final class ConsumerLagMonitor implements CamelContextAware {
             for (int i = 0; i < tagNames.size(); i++) {
                 builder.tag(tagNames.get(i), tagValues.get(i));
             }
-            builder.register(Meters.registry(camelContext));
+            // a reloaded monitoring.camel.yaml makes a new monitor: its gauge replaces the old instance's
+            MeterRegistry registry = Meters.registry(camelContext);
+            Gauge stale = registry.find(name).tags(tagsOf(tagNames, tagValues)).gauge();
+            if (stale != null) {
+                registry.remove(stale);
+            }
+            builder.register(registry);
             return value;
         });
+    }
+
+    private static List<Tag> tagsOf(List<String> names, List<String> values) {
+        List<Tag> tags = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            tags.add(Tag.of(names.get(i), values.get(i)));
+        }
+        return tags;
     }
 
     Collection<List<String>> watched() {

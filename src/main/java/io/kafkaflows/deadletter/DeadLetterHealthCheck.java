@@ -14,7 +14,11 @@ public final class DeadLetterHealthCheck extends AbstractHealthCheck {
     private volatile String failure;
 
     public DeadLetterHealthCheck() {
-        super("kafka-flows", "dead-letter");
+        this("dead-letter");
+    }
+
+    public DeadLetterHealthCheck(String id) {
+        super("kafka-flows", id);
     }
 
     void writeFailed(String topic, Throwable cause) {

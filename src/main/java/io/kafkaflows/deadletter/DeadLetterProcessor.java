@@ -1,5 +1,6 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.HealthChecks;
 import io.kafkaflows.Meters;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +22,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,7 +54,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     private long sendTimeoutMs = 30_000;
     private int stackTraceLimit = 4000;
     private long failureBackoffMs = 5000;
-    private final DeadLetterHealthCheck health = new DeadLetterHealthCheck();
+    private DeadLetterHealthCheck health;
     private volatile Producer<byte[], byte[]> producer;
     private KafkaTransactions transactions;
 
@@ -107,7 +107,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         } else {
             writeAndWait(dead, target);
         }
-        health.writeSucceeded();
+        health().writeSucceeded();
         String reason = failure == null ? "unknown" : failure.getClass().getName();
         Meters.registry(camelContext).counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();
         LOG.warn("Dead-lettered {}-{}@{} (route {}, {} attempt(s)) to {}: {}", header(record, KafkaConstants.TOPIC),
@@ -208,7 +208,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     }
 
     private void failWrite(String target, Exception e) {
-        health.writeFailed(target, e);
+        health().writeFailed(target, e);
         LOG.error("Dead-letter topic {} is not writable ({}); not committing, pausing {} ms, then reading the record again",
                 target, e.toString(), failureBackoffMs);
         try {
@@ -231,9 +231,17 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         return producer;
     }
 
+    /** dead-letter (consumer flows) or dead-letter-transactional (exactly-once flows): one check per instance. */
+    private synchronized DeadLetterHealthCheck health() {
+        if (health == null) {
+            health = new DeadLetterHealthCheck(transactions == null ? "dead-letter" : "dead-letter-transactional");
+        }
+        return health;
+    }
+
     @Override
     protected void doStart() {
-        HealthCheckHelper.getHealthCheckRegistry(camelContext).register(health);
+        HealthChecks.replace(camelContext, health());
     }
 
     @Override

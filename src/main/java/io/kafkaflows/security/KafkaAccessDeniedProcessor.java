@@ -3,12 +3,12 @@ package io.kafkaflows.security;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.kafkaflows.HealthChecks;
 import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -61,7 +61,7 @@ public final class KafkaAccessDeniedProcessor extends ServiceSupport implements 
 
     @Override
     protected void doStart() {
-        HealthCheckHelper.getHealthCheckRegistry(camelContext).register(health);
+        HealthChecks.replace(camelContext, health);
     }
 
     @Override

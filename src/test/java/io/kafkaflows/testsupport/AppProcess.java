@@ -15,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged app ({@code java -jar target/kafka-flows.jar}) as a child process, started from the project
- * directory, so tests can SIGKILL or SIGTERM it like an operator would. Settings come as -D system properties
+ * directory (or a test's own working directory), so tests can SIGKILL or SIGTERM it like an operator would. Settings come as -D system properties
  * and environment variables; output goes to {@code target/app-logs/<name>.log}.
  */
 public final class AppProcess implements AutoCloseable {
@@ -31,12 +31,17 @@ public final class AppProcess implements AutoCloseable {
     }
 
     public static AppProcess start(String name, Map<String, String> systemProperties, Map<String, String> env) {
-        Path jar = Path.of("target", "kafka-flows.jar");
+        return start(name, systemProperties, env, Path.of("."));
+    }
+
+    /** Started in {@code workDir} (its routes/ and application.properties, if any, win over the jar's copies). */
+    public static AppProcess start(String name, Map<String, String> systemProperties, Map<String, String> env, Path workDir) {
+        Path jar = Path.of("target", "kafka-flows.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: these tests run after 'package' (mvn verify)");
         }
         try {
-            Path logDir = Files.createDirectories(Path.of("target", "app-logs"));
+            Path logDir = Files.createDirectories(Path.of("target", "app-logs").toAbsolutePath());
             Path log = logDir.resolve(name + ".log");
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -45,6 +50,7 @@ public final class AppProcess implements AutoCloseable {
             cmd.add("-jar");
             cmd.add(jar.toString());
             ProcessBuilder builder = new ProcessBuilder(cmd)
+                    .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);

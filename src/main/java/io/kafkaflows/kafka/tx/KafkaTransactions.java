@@ -11,14 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import io.kafkaflows.HealthChecks;
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.KafkaUnavailableException;
 import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -356,17 +357,24 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     @Override
     protected void doStart() {
-        HealthCheckHelper.getHealthCheckRegistry(camelContext).register(health);
+        HealthChecks.replace(camelContext, health);
     }
 
-    /** On shutdown (after the routes stopped): abort what is still open, so readers are not held until it times out. */
+    /**
+     * After the routes stopped: abort what is still open, so readers are not held until it times out. Camel also
+     * stops this bean when one route using it stops (a route stop, a reload): the transactions of the routes still
+     * started are theirs to finish, an abort from here would race their consumer thread (which could then commit
+     * later offsets in a new transaction, skipping the aborted records).
+     */
     @Override
     protected void doStop() {
         for (ConsumerTransaction tx : transactions.values()) {
+            if (camelContext != null && camelContext.getRouteController().getRouteStatus(tx.routeId) == ServiceStatus.Started) {
+                continue;
+            }
             abortQuietly(tx);
             close(tx);
         }
-        transactions.clear();
     }
 
     private final class ConsumerTransaction {
