@@ -42,7 +42,7 @@ public final class KafkaAccessDeniedProcessor extends ServiceSupport implements 
             String reason = denied.getClass().getSimpleName() + ": " + denied.getMessage();
             if (health.denied(routeId, reason)) {
                 LOG.error("Kafka denied route {} access ({}). Stopping the route: nothing of the failed records is"
-                        + " committed. Grant the principal the ACLs the flow needs (README \"Security\") and restart.",
+                        + " committed. Grant the principal the ACLs the flow needs (docs/deployment.md, \"The ACLs each flow needs\") and restart.",
                         routeId, reason);
                 RouteStopper.stopLater(camelContext, routeId);
             }

@@ -14,7 +14,10 @@ import io.kafkaflows.testsupport.KafkaTestSupport;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
@@ -114,41 +117,86 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
     }
 
     /**
-     * Another producer takes the flow's transactional id (a second instance misconfigured with the same id): the
-     * flow's producer is fenced, a fatal error. The route stops with a clear reason on /observe/health instead of
-     * spinning, and nothing of its open transaction becomes visible.
+     * Another producer takes the flow's transactional id once (what the coordinator's abort of a timed-out
+     * transaction looks like to the flow): the fenced producer is replaced, the route goes on, and the output stays
+     * exactly once, read to the end offsets.
      */
     @Test
-    void fencedProducerStopsTheRouteAndReportsDown() throws Exception {
+    void producerFencedOnceIsReplacedAndTheFlowGoesOn() throws Exception {
         Properties props = appProperties();
         String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
         String output = createTopic(props.getProperty("flows.eos.output-topic"), 1);
+        String group = props.getProperty("flows.eos.group-id");
         produce(sequenced(input, 10));
         try (InProcessApp app = InProcessApp.start(props)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.eos.group-id"), input) == 10);
-            Properties thief = new Properties();
-            thief.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-            thief.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                    props.getProperty("flows.eos.transactional-id") + "-exactly-once");
-            thief.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                    org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-            thief.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                    org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
-            try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> other = new org.apache.kafka.clients.producer.KafkaProducer<>(thief)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, input) == 10);
+            try (KafkaProducer<byte[], byte[]> other = thief(props)) {
                 other.initTransactions();
-                produce(sequenced(input, 5));
-                await().atMost(Duration.ofSeconds(60)).until(() ->
-                        "Stopped".equals(app.context().getRouteController().getRouteStatus("exactly-once").name()));
-                String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
-                assertTrue(health.contains("transactional routes stopped"), health);
-                Map<Integer, Integer> seen = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : readToEnd(output, "read_committed")) {
-                    seen.merge(JSON.readTree(r.value()).get("seq").asInt(), 1, Integer::sum);
-                }
-                assertEquals(Map.of(0, 1, 1, 1, 2, 1, 3, 1, 4, 1, 5, 1, 6, 1, 7, 1, 8, 1, 9, 1), seen,
-                        "the 10 records before the fence, each once; nothing of the fenced transaction");
-                assertEquals(10L, committedTotal(props.getProperty("flows.eos.group-id"), input));
             }
+            produce(sequenced(input, 20).subList(10, 20));
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, input) == 20);
+            assertEquals("Started", app.context().getRouteController().getRouteStatus("exactly-once").name());
+            String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
+            assertTrue(!health.contains("transactional routes stopped"), health);
+            assertEquals(expectedSeqs(20), seqCounts(readToEnd(output, "read_committed")), "each record once");
         }
+    }
+
+    /**
+     * A second holder of the flow's transactional id that keeps taking it (an instance misconfigured with the same
+     * id): the flow's producer is fenced again after each replacement; past the fencing budget the route stops with
+     * a reason naming the id on /observe/health instead of ping-ponging, and nothing of a fenced transaction is
+     * visible.
+     */
+    @Test
+    void producerFencedAgainAndAgainStopsTheRouteAndReportsDown() throws Exception {
+        Properties props = appProperties();
+        String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
+        String output = createTopic(props.getProperty("flows.eos.output-topic"), 1);
+        String group = props.getProperty("flows.eos.group-id");
+        produce(sequenced(input, 10));
+        try (InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, input) == 10);
+            int[] next = {10};
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                try (KafkaProducer<byte[], byte[]> other = thief(props)) {
+                    other.initTransactions();
+                }
+                produce(sequenced(input, next[0] + 1).subList(next[0], next[0] + 1));
+                next[0]++;
+                return "Stopped".equals(app.context().getRouteController().getRouteStatus("exactly-once").name());
+            });
+            String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
+            assertTrue(health.contains("transactional routes stopped") && health.contains("another producer uses"
+                    + " transactional id " + props.getProperty("flows.eos.transactional-id") + "-exactly-once"), health);
+            long committed = committedTotal(group, input);
+            assertEquals(expectedSeqs((int) committed), seqCounts(readToEnd(output, "read_committed")),
+                    "the committed inputs, each once; nothing of a fenced transaction");
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> thief(Properties props) {
+        Properties thief = new Properties();
+        thief.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        thief.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, props.getProperty("flows.eos.transactional-id") + "-exactly-once");
+        thief.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        thief.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(thief);
+    }
+
+    private static Map<Integer, Integer> expectedSeqs(int count) {
+        Map<Integer, Integer> expected = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            expected.put(i, 1);
+        }
+        return expected;
+    }
+
+    private static Map<Integer, Integer> seqCounts(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Map<Integer, Integer> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            seen.merge(JSON.readTree(r.value()).get("seq").asInt(), 1, Integer::sum);
+        }
+        return seen;
     }
 }

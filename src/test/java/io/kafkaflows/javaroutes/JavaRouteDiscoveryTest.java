@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** RouteBuilder classes under io.kafkaflows run next to the YAML routes, with no registration (README: Java routes). */
+/** RouteBuilder classes under io.kafkaflows run next to the YAML routes, with no registration (docs/editing.md, "Java routes"). */
 class JavaRouteDiscoveryTest extends KafkaTestSupport {
 
     @Test

@@ -49,7 +49,7 @@ class AclsAsCodeTest extends KafkaTestSupport {
         for (String key : List.of("flows.consumer.topic", "flows.eos.input-topic", "flows.eos.output-topic", "flows.dlq.topic")) {
             kafka.createTopic(admin.getProperty(key), 1, Map.of());
         }
-        // the minimal sets of README "Security": consumer flow, exactly-once flow
+        // the minimal sets of docs/deployment.md, "The ACLs each flow needs": consumer flow, exactly-once flow
         declare(admin, "consumer-in", principal, "TOPIC", "{{flows.consumer.topic}}", "LITERAL", "READ");
         declare(admin, "consumer-group", principal, "GROUP", "{{flows.consumer.group-id}}", "LITERAL", "READ");
         declare(admin, "dead-letter", principal, "TOPIC", "{{flows.dlq.topic}}", "LITERAL", "WRITE");

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * cannot commit) every {@code commitIntervalMs} (or after {@code maxRecords} records), across polls, and always
  * before the consumer's partitions are revoked ({@link TransactionalSubscribeAdapter}).
  * On failure the transaction is aborted and {@link TransactionAbortedException} thrown: the exchange fails and the
- * route re-reads from the committed offsets. A fatal producer error (fenced, not authorized) stops the route and
- * reports DOWN on {@link KafkaTransactionsHealthCheck} instead of spinning. The transactional id
+ * route re-reads from the committed offsets. A fenced producer is replaced by a new one, unless it is fenced again and
+ * again ({@link ProducerFencingPolicy}: another holder of the id); that, or another fatal error (not authorized),
+ * stops the route and reports DOWN on {@link KafkaTransactionsHealthCheck} instead of spinning. The transactional id
  * is {@code <transactionalIdPrefix>-<routeId>}, stable per instance, so a restarted instance fences its
  * predecessor's producer and aborts its open transaction. After an abort the consumer's transaction stays refused
  * until camel-kafka replaces the consumer (breakOnFirstError), so nothing of a poll with a failed write can commit.
@@ -70,6 +71,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
      * commits the rest of the poll.
      */
     private final Set<Consumer<?, ?>> poisoned = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final ProducerFencingPolicy fencing = new ProducerFencingPolicy(3, 60_000, System::currentTimeMillis);
     private CamelContext camelContext;
     private String transactionalIdPrefix = "kafka-flows";
     private int maxRecords = 500;
@@ -228,6 +230,19 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         }
     }
 
+    /**
+     * Whether the consumer's transaction failed and nothing it polls may commit until it reads again from the
+     * committed offsets; {@link #rewound} once it does.
+     */
+    public boolean isPoisoned(Consumer<?, ?> consumer) {
+        return poisoned.contains(consumer);
+    }
+
+    /** The consumer rejoined its group: every partition it gets is read again from its committed offset. */
+    public void rewound(Consumer<?, ?> consumer) {
+        poisoned.remove(consumer);
+    }
+
     private ConsumerTransaction openTransactionOf(Consumer<?, ?> consumer) {
         if (poisoned.contains(consumer)) {
             return null;
@@ -275,7 +290,21 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             fatal = abortOrFatal(tx);
         }
         current.remove();
-        if (fatal != null) {
+        if (fatal != null && isFenced(fatal)) {
+            close(tx);
+            if (fencing.replaceAfterFencing(tx.routeId)) {
+                LOG.warn("Transactional producer {} was fenced ({}): the coordinator aborted a transaction that outlived"
+                        + " transaction.timeout.ms, or another producer took the id. A new producer replaces it and"
+                        + " route {} re-reads from the last committed offsets", tx.transactionalId, fatal, tx.routeId);
+            } else {
+                String reason = "another producer uses transactional id " + tx.transactionalId + " (fenced "
+                        + fencing.describe() + "); give each instance its own flows.eos.transactional-id";
+                LOG.error("Transactional producer {} cannot go on: {}. Stopping route {} (nothing of the open"
+                        + " transaction is visible); start it again once the other holder is gone",
+                        tx.transactionalId, reason, tx.routeId);
+                stopRouteLater(tx.routeId, reason);
+            }
+        } else if (fatal != null) {
             LOG.error("Transactional producer {} cannot go on ({}): stopping route {} (nothing of the open"
                     + " transaction is visible); fix the cause and start the route again", tx.transactionalId,
                     fatal.toString(), tx.routeId);
@@ -314,6 +343,15 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ProducerFencedException
                     || t instanceof AuthorizationException || t instanceof UnsupportedVersionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isFenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException) {
                 return true;
             }
         }

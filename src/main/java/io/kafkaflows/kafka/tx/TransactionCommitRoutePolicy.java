@@ -4,20 +4,32 @@ import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Route policy of the transactional Kafka routes ({@code routePolicyRef}): after every poll of the route's consumer,
  * empty ones included, lets {@link KafkaTransactions} commit a transaction that is due (transactions span polls and
  * would otherwise wait for the next record). Installed as camel-kafka's consumer listener, which it calls on the
- * consumer thread; it never pauses or seeks the consumer.
+ * consumer thread. When the consumer's transaction failed outside a record, it makes the consumer rejoin its group
+ * ({@link TransactionalSubscribeAdapter#rejoin}) so the aborted records are read again, also when no more come.
  */
 public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionCommitRoutePolicy.class);
 
     private KafkaTransactions transactions;
 
     public void setTransactions(KafkaTransactions transactions) {
         this.transactions = transactions;
+    }
+
+    private static TransactionalSubscribeAdapter subscribeAdapter(Route route) {
+        return CamelContextHelper.mandatoryLookup(route.getCamelContext(), "subscribeAdapter",
+                TransactionalSubscribeAdapter.class);
     }
 
     @Override
@@ -28,10 +40,21 @@ public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
         }
         KafkaConsumerListener listener = new KafkaConsumerListener() {
             @Override
-            public boolean afterConsume(Object consumer) {
+            public boolean afterConsume(Object polling) {
                 // the polling consumer itself: one listener serves all of the route's consumer threads
-                transactions.commitIfDue((org.apache.kafka.clients.consumer.Consumer<?, ?>) consumer);
-                return true;
+                Consumer<?, ?> consumer = (Consumer<?, ?>) polling;
+                transactions.commitIfDue(consumer);
+                if (!transactions.isPoisoned(consumer)) {
+                    return true;
+                }
+                // a commit failed outside any exchange (after a poll, in a rebalance callback), or a failure the
+                // route swallowed ended a poll: no record of this poll would fail and make camel-kafka re-read, so
+                // rejoin and drop the poll; the partitions come back at their committed offsets
+                LOG.warn("Route {}: its transaction failed outside a record; rejoining the group to read again from"
+                        + " the committed offsets", route.getRouteId());
+                subscribeAdapter(route).rejoin(consumer);
+                transactions.rewound(consumer);
+                return false;
             }
 
             @Override
