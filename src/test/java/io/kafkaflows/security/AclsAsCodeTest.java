@@ -59,17 +59,18 @@ class AclsAsCodeTest extends KafkaTestSupport {
         declare(admin, "eos-tx", principal, "TRANSACTIONAL_ID", "{{flows.eos.transactional-id}}", "PREFIXED", "WRITE");
 
         try (InProcessApp app = InProcessApp.start(admin)) {
-            assertEquals(7, kafka.admin().describeAcls(SecureKafkaApp.anyOf(user)).values().get(30, TimeUnit.SECONDS).size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> aclCount(kafka, user) == 7);
             String acls = app.get(app.property("camel.server.port"), "/api/acls?principal=" + principal).body();
             assertTrue(acls.contains("\"resourceName\":\"" + admin.getProperty("flows.eos.input-topic") + "\""), acls);
             var added = app.post("/api/acls", "application/json", "{\"principal\":\"" + principal
                     + "\",\"resourceType\":\"TOPIC\",\"resourceName\":\"extra\",\"operations\":[\"READ\"]}");
             assertEquals(201, added.statusCode(), added.body());
-            assertEquals(8, kafka.admin().describeAcls(SecureKafkaApp.anyOf(user)).values().get(30, TimeUnit.SECONDS).size());
+            // the broker applies ACL changes from the metadata log a moment after the call returns
+            await().atMost(Duration.ofSeconds(30)).until(() -> aclCount(kafka, user) == 8);
             var deleted = app.send(java.net.http.HttpRequest.newBuilder(app.uri(app.property("camel.server.port"),
                     "/api/acls?principal=" + principal + "&resourceName=extra")).DELETE());
             assertEquals(200, deleted.statusCode(), deleted.body());
-            assertEquals(7, kafka.admin().describeAcls(SecureKafkaApp.anyOf(user)).values().get(30, TimeUnit.SECONDS).size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> aclCount(kafka, user) == 7);
         }
 
         Properties asUser = secureAppProperties(user, password);
@@ -87,5 +88,9 @@ class AclsAsCodeTest extends KafkaTestSupport {
             assertEquals(1, kafka.readAll(asUser.getProperty("flows.eos.output-topic"), "read_committed", 1, Duration.ofSeconds(60)).size());
             assertEquals(1, kafka.readAll(asUser.getProperty("flows.dlq.topic"), "read_committed", 1, Duration.ofSeconds(30)).size());
         }
+    }
+
+    private static int aclCount(TestKafka kafka, String user) throws Exception {
+        return kafka.admin().describeAcls(SecureKafkaApp.anyOf(user)).values().get(30, TimeUnit.SECONDS).size();
     }
 }
