@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import io.kafkaflows.kafka.KafkaRecords;
-import io.kafkaflows.kafka.tx.KafkaTransactions;
+import io.kafkaflows.kafka.tx.TransactionalProducerFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -89,7 +89,7 @@ public final class TransactionalSendProcessor extends ServiceSupport implements 
     }
 
     private void abort(Producer<byte[], byte[]> p, Throwable failure) {
-        if (KafkaTransactions.isFatal(failure)) {
+        if (TransactionalProducerFactory.isFatal(failure)) {
             LOG.warn("Transactional producer {} cannot go on ({}); starting a new one for the next request",
                     transactionalId, failure.toString());
             closeProducer();

@@ -12,24 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.kafkaflows.HealthChecks;
-import io.kafkaflows.kafka.KafkaRecords;
-import io.kafkaflows.kafka.KafkaUnavailableException;
 import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -283,14 +275,14 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     private RuntimeException fail(ConsumerTransaction tx, RuntimeException e) {
         poisoned.add(tx.consumer);
-        RuntimeException fatal = isFatal(e) ? e : null;
+        RuntimeException fatal = TransactionalProducerFactory.isFatal(e) ? e : null;
         if (fatal == null) {
             LOG.warn("Aborting transaction {} ({} records) after {}; the route re-reads from the last committed offsets",
                     tx.transactionalId, tx.records, e.toString());
             fatal = abortOrFatal(tx);
         }
         current.remove();
-        if (fatal != null && isFenced(fatal)) {
+        if (fatal != null && TransactionalProducerFactory.isFenced(fatal)) {
             close(tx);
             if (fencing.replaceAfterFencing(tx.routeId)) {
                 LOG.warn("Transactional producer {} was fenced ({}): the coordinator aborted a transaction that outlived"
@@ -325,37 +317,13 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         } catch (RuntimeException abortFailure) {
             LOG.warn("Abort of {} failed ({}); closing the producer", tx.transactionalId, abortFailure.toString());
             close(tx);
-            return isFatal(abortFailure) ? abortFailure : null;
+            return TransactionalProducerFactory.isFatal(abortFailure) ? abortFailure : null;
         }
     }
 
     private void stopRouteLater(String routeId, String reason) {
         health.routeStopped(routeId, reason);
         RouteStopper.stopLater(camelContext, routeId);
-    }
-
-    /**
-     * Errors after which a transactional producer cannot go on (fenced, not authorized, unsupported).
-     * InvalidProducerEpochException is not one of them: since KIP-588 it is abortable (the transaction is aborted, a
-     * new producer bumps the epoch and the records are read again).
-     */
-    public static boolean isFatal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException
-                    || t instanceof AuthorizationException || t instanceof UnsupportedVersionException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isFenced(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void abortQuietly(ConsumerTransaction tx) {
@@ -385,7 +353,9 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             tx = null;
         }
         if (tx == null) {
-            tx = new ConsumerTransaction(routeId, record.consumer(), transactionalIdPrefix + "-" + routeId);
+            String transactionalId = transactionalIdPrefix + "-" + routeId;
+            tx = new ConsumerTransaction(routeId, record.consumer(), transactionalId,
+                    TransactionalProducerFactory.initialised(camelContext, transactionalId));
             transactions.put(routeId, tx);
         }
         tx.beginIfNeeded();
@@ -412,56 +382,6 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             }
             abortQuietly(tx);
             close(tx);
-        }
-    }
-
-    private final class ConsumerTransaction {
-        final String routeId;
-        final Consumer<?, ?> consumer;
-        final String transactionalId;
-        final Producer<byte[], byte[]> producer;
-        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        boolean open;
-        int records;
-        long startedNanos;
-
-        ConsumerTransaction(String routeId, Consumer<?, ?> consumer, String transactionalId) {
-            this.routeId = routeId;
-            this.consumer = consumer;
-            this.transactionalId = transactionalId;
-            this.producer = KafkaRecords.bytesProducer(camelContext, Map.of(
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                    ProducerConfig.CLIENT_ID_CONFIG, transactionalId));
-            try {
-                producer.initTransactions();
-            } catch (RuntimeException e) {
-                // no producer leaks; a missing ACL goes to the access-denied handling as it is, anything else
-                // (coordinator not available, timeouts) is Kafka's failure, not the record's
-                producer.close(Duration.ZERO);
-                if (isFatal(e)) {
-                    throw e;
-                }
-                throw new KafkaUnavailableException("transactional producer " + transactionalId
-                        + " could not be initialised: " + e.getMessage(), e);
-            }
-        }
-
-        void beginIfNeeded() {
-            if (!open) {
-                producer.beginTransaction();
-                open = true;
-                startedNanos = System.nanoTime();
-            }
-        }
-
-        long ageMs() {
-            return (System.nanoTime() - startedNanos) / 1_000_000;
-        }
-
-        void reset() {
-            open = false;
-            records = 0;
-            offsets.clear();
         }
     }
 }
