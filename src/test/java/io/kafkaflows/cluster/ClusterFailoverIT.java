@@ -223,6 +223,8 @@ class ClusterFailoverIT extends KafkaTestSupport {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> eosCommitted() == EOS_INPUTS);
             app.stop();
+            // committed offsets are visible before the coordinator has written every output partition's marker
+            kafka.awaitTransactionsDecided(eosOutput, Duration.ofSeconds(90));
         }
 
         void verify(IngressLoad load) {

@@ -146,6 +146,16 @@ public final class TestKafka implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Waits until no open transaction holds back what read_committed readers see of the topic (last stable offsets
+     * equal the end offsets). A transaction's commit returns before the coordinator has written its markers to every
+     * partition, and a dead producer's transaction stays open until the coordinator aborts it on timeout.
+     */
+    public void awaitTransactionsDecided(String topic, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> stableOffsetTotal(topic) == endOffsetTotal(topic));
+    }
+
     private KafkaConsumer<byte[], byte[]> reader(String isolation) {
         Properties props = clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
