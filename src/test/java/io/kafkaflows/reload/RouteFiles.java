@@ -67,7 +67,7 @@ final class RouteFiles {
 
     /**
      * Adds a log step (logger io.kafkaflows.reloadtest) as the first step of the steps list that follows
-     * {@code anchor} (e.g. {@code id: consumer-handle-event}) in the file.
+     * {@code anchor} (e.g. {@code id: consumer-records}) in the file.
      */
     void addLogStep(String file, String anchor, String message) {
         String content = read(file);

@@ -159,7 +159,7 @@ class RoutesReloadIT extends KafkaTestSupport {
         String management = settings.get("camel.management.port");
         Map<String, Edit> edits = new LinkedHashMap<>();
         edits.put("admin.camel.yaml", new Edit("id: admin-topics-list\n    group", () -> get("/api/topics")));
-        edits.put("consumer.camel.yaml", new Edit("id: consumer-handle-event\n", () -> produce(consumerTopic, "k", "{\"n\":1}")));
+        edits.put("consumer.camel.yaml", new Edit("id: consumer-records\n", () -> produce(consumerTopic, "k", "{\"n\":1}")));
         edits.put("dashboard.camel.yaml", new Edit("id: dashboard-page\n", () -> get("/ui")));
         edits.put("demo.camel.yaml", new Edit("id: demo-generator\n", () -> { }));
         edits.put("dlq-replay.camel.yaml", new Edit("id: dlq-replay-http\n", () -> post("/api/dlq/replay", "{}")));

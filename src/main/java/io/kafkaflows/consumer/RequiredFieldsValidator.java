@@ -5,20 +5,17 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkaflows.deadletter.InvalidEventException;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * Checks a parsed event before the handler sees it: a JSON object carrying every field of
  * {@code flows.consumer.required-fields} (comma separated, may be empty) with a non-null value. A failing event is
  * an {@link InvalidEventException}: dead-lettered at once, never retried.
  */
-public final class EventValidationProcessor implements Processor {
+public final class RequiredFieldsValidator {
 
     private final List<String> requiredFields = new ArrayList<>();
 
-    public void setRequiredFields(String fields) {
-        requiredFields.clear();
+    public RequiredFieldsValidator(String fields) {
         for (String field : fields.split(",")) {
             if (!field.isBlank()) {
                 requiredFields.add(field.trim());
@@ -26,9 +23,7 @@ public final class EventValidationProcessor implements Processor {
         }
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        JsonNode event = exchange.getMessage().getBody(JsonNode.class);
+    public void check(JsonNode event) {
         if (event == null || !event.isObject()) {
             throw new InvalidEventException("expected a JSON object, got " + (event == null ? "nothing" : event.getNodeType()));
         }

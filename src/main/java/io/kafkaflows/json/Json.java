@@ -1,0 +1,12 @@
+package io.kafkaflows.json;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The app's one Jackson {@link ObjectMapper} (thread-safe once configured; Jackson caches per mapper). */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+}
