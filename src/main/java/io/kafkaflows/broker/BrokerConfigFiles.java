@@ -1,7 +1,6 @@
 package io.kafkaflows.broker;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,58 +8,44 @@ import java.util.Map;
 
 /**
  * The files a {@link KafkaBrokerLauncher} node runs with: its server.properties (KRaft combined mode on 127.0.0.1,
- * internal topics replicated like the cluster, min ISR 2 from 3 nodes up, no unclean leader election) and a quiet
- * log4j2 config, and the parent watchdog class. Written into the node's data directory on every start.
+ * one node: internal topics with replication factor 1, no unclean leader election) and a quiet log4j2 config.
+ * Written into the node's data directory on every start.
  */
 final class BrokerConfigFiles {
 
     private BrokerConfigFiles() {
     }
 
-    /** A node's identity and ports. */
-    record Node(int id, String quorumVoters, int port, int controllerPort) {
-    }
-
-    /** server.properties in {@code dataDir}: listeners (PLAINTEXT, or SASL_SSL when secured), replication, extras. */
-    static Path writeServerProperties(Path dataDir, Node node, BrokerSecurity security, int replication,
-            Map<String, String> extraServerProperties) throws IOException {
-        int port = node.port();
-        int controllerPort = node.controllerPort();
+    /** The settings of a single PLAINTEXT node (node id 1, its own controller); the caller may add to them. */
+    static Map<String, String> singleNode(Path dataDir, int port, int controllerPort) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(node.id()));
-        props.put("controller.quorum.voters", node.quorumVoters());
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("controller.listener.names", "CONTROLLER");
-        if (security != null) {
-            props.putAll(security.serverProperties(port, controllerPort));
-        } else {
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        }
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", dataDir.resolve("kraft-logs").toString());
         props.put("num.partitions", "3");
         props.put("auto.create.topics.enable", "true");
-        String rf = String.valueOf(replication);
-        String minIsr = String.valueOf(Math.min(2, replication));
-        props.put("default.replication.factor", rf);
-        props.put("min.insync.replicas", minIsr);
-        props.put("offsets.topic.replication.factor", rf);
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("offsets.topic.replication.factor", "1");
         props.put("offsets.topic.num.partitions", "10");
-        props.put("transaction.state.log.replication.factor", rf);
-        props.put("transaction.state.log.min.isr", minIsr);
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
         props.put("transaction.state.log.num.partitions", "10");
-        props.put("share.coordinator.state.topic.replication.factor", rf);
-        props.put("share.coordinator.state.topic.min.isr", minIsr);
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("unclean.leader.election.enable", "false");
-        if (replication > 1) {
-            // a killed node is fenced (and its partitions led elsewhere) within seconds instead of the default 9 s
-            props.put("broker.session.timeout.ms", "3000");
-            props.put("broker.heartbeat.interval.ms", "500");
-        }
-        props.putAll(extraServerProperties);
+        return props;
+    }
+
+    /** Writes {@code props} as server.properties in {@code dataDir}. */
+    static Path writeServerProperties(Path dataDir, Map<String, String> props) throws IOException {
         StringBuilder text = new StringBuilder("# written by KafkaBrokerLauncher\n");
         props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Path file = dataDir.resolve("server.properties");
@@ -83,20 +68,5 @@ final class BrokerConfigFiles {
                 "logger.server.level = info",
                 ""));
         return file;
-    }
-
-    /** Copies the JDK-only watchdog class alone into the data dir, so the broker's classpath stays Kafka's own. */
-    static Path installWatchdogClass(Path dataDir) throws IOException {
-        String resource = BrokerParentWatchdog.class.getName().replace('.', '/') + ".class";
-        Path dir = dataDir.resolve("watchdog");
-        Path target = dir.resolve(resource);
-        Files.createDirectories(target.getParent());
-        try (InputStream in = BrokerParentWatchdog.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("class resource not found: " + resource);
-            }
-            Files.write(target, in.readAllBytes());
-        }
-        return dir;
     }
 }

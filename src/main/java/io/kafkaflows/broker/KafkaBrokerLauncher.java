@@ -1,10 +1,9 @@
 package io.kafkaflows.broker;
 
-import java.net.InetAddress;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,31 +20,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts, stops, kills and restarts a real Apache Kafka broker (KRaft, combined broker+controller) as a separate
- * JVM on 127.0.0.1: PLAINTEXT by default, SASL_SSL + ACLs when {@link #secured}, one node of a cluster through
- * {@link KafkaClusterLauncher}. The one place in the project that owns a broker's life: the app (when no
- * brokers are configured), the tests, the benchmarks and the chaos tests all use it.
+ * Starts and stops a real Apache Kafka broker (KRaft, one combined broker+controller node, PLAINTEXT on 127.0.0.1)
+ * as a separate JVM: the local broker the app starts when no brokers are configured ({@link LocalBrokerMainListener}).
+ * The one place in the project that owns a broker's life; the tests and benchmarks use it too, and extend it (in
+ * src/test) with SIGKILL and restart, SASL_SSL listeners and cluster nodes through the package-private hooks
+ * {@link #serverProperties()}, {@link #formatArguments()} and {@link #clusterId()}.
  * The broker's classpath is the one the build copies to {@code target/kafka-broker/lib} (see broker/pom.xml).
  * The broker JVM exits by itself when the process that launched it dies (see {@link BrokerParentWatchdog}).
  */
-public final class KafkaBrokerLauncher implements AutoCloseable {
+public class KafkaBrokerLauncher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerLauncher.class);
     private static final String READY_LINE = "Kafka Server started";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path libDir;
+    private final BrokerJvm jvm;
     private final Path dataDir;
-    private final String heap;
     private final Map<String, String> extraServerProperties;
     private int port;
     private int controllerPort;
-    private int nodeId = 1;
-    private String quorumVoters;
-    private String clusterId = Uuid.randomUuid().toString();
-    private int replication = 1;
-    private BrokerSecurity security;
+    private final String clusterId = Uuid.randomUuid().toString();
     private Process process;
     private OutputStream lifeline;
     private long outputMark;
@@ -61,40 +55,15 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
     }
 
     public KafkaBrokerLauncher(Path libDir, Path dataDir, int port, String heap, Map<String, String> extraServerProperties) {
-        this.libDir = libDir.toAbsolutePath();
+        this.jvm = new BrokerJvm(libDir.toAbsolutePath(), heap);
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
-        this.heap = heap;
         this.extraServerProperties = Map.copyOf(extraServerProperties);
-    }
-
-    /** Serve clients on SASL_SSL with SCRAM, mutual TLS and ACLs instead of PLAINTEXT (call before the first start). */
-    public KafkaBrokerLauncher secured(BrokerSecurity security) {
-        this.security = security;
-        return this;
-    }
-
-    public BrokerSecurity security() {
-        return security;
-    }
-
-    /** Makes this launcher one node of a cluster ({@link KafkaClusterLauncher}): same voters and cluster id on all. */
-    KafkaBrokerLauncher asClusterNode(int nodeId, int controllerPort, String quorumVoters, String clusterId, int replication) {
-        this.nodeId = nodeId;
-        this.controllerPort = controllerPort;
-        this.quorumVoters = quorumVoters;
-        this.clusterId = clusterId;
-        this.replication = replication;
-        return this;
     }
 
     /** The default location of the broker's jars: next to the app jar, or under target/ in the repo. */
     public static Path defaultLibDir() {
-        Path fromJar = locateNextToCodeSource();
-        if (fromJar != null && Files.isDirectory(fromJar)) {
-            return fromJar;
-        }
-        return Path.of("target", "kafka-broker", "lib");
+        return BrokerJvm.defaultLibDir();
     }
 
     public synchronized KafkaBrokerLauncher start() {
@@ -106,15 +75,15 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         return this;
     }
 
-    /** Formats the storage if new and launches the JVM, without waiting (a cluster launches all nodes first). */
+    /** Formats the storage if new and launches the JVM, without waiting (a test cluster launches all nodes first). */
     synchronized void launchProcess() {
-        checkLibDir();
+        jvm.checkLibDir();
         try {
             Files.createDirectories(dataDir);
             allocatePorts();
             Path config = writeServerProperties();
             Path log4j = BrokerConfigFiles.writeLog4jConfig(dataDir);
-            formatStorageIfNeeded(config, log4j);
+            jvm.formatIfNeeded(dataDir, config, log4j, clusterId(), formatArguments());
             launch(config, log4j);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker in " + dataDir, e);
@@ -136,8 +105,7 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker in " + dataDir, e);
         }
-        LOG.info("Local Kafka broker ready at {} (pid {}, {}data in {})", bootstrapServers(), process.pid(),
-                quorumVoters == null ? "" : "node " + nodeId + " of a cluster, ", dataDir);
+        LOG.info("Local Kafka broker ready at {} (pid {}, data in {})", bootstrapServers(), pid(), dataDir);
     }
 
     /** Graceful stop (SIGTERM), forced after a timeout. */
@@ -159,8 +127,8 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         process = null;
     }
 
-    /** Crash the broker: SIGKILL, no shutdown of any kind. */
-    public synchronized void kill() {
+    /** Crash the broker: SIGKILL, no shutdown of any kind (here: a broker that did not get ready in time). */
+    synchronized void kill() {
         if (process == null) {
             return;
         }
@@ -174,17 +142,11 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         process = null;
     }
 
-    /** Stops (if running) and starts again on the same ports with the same data. */
-    public synchronized KafkaBrokerLauncher restart() {
-        stop();
-        return start();
-    }
-
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
 
-    public synchronized long pid() {
+    synchronized long pid() {
         if (process == null) {
             throw new IllegalStateException("broker not running");
         }
@@ -203,72 +165,38 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         return controllerPort;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
-
     @Override
     public void close() {
         stop();
     }
 
-    private Path writeServerProperties() throws IOException {
-        BrokerConfigFiles.Node node = new BrokerConfigFiles.Node(nodeId,
-                quorumVoters != null ? quorumVoters : nodeId + "@127.0.0.1:" + controllerPort, port, controllerPort);
-        return BrokerConfigFiles.writeServerProperties(dataDir, node, security, replication, extraServerProperties);
+    /** The broker's settings before the extra server properties (which override them): a PLAINTEXT single node. */
+    Map<String, String> serverProperties() {
+        return BrokerConfigFiles.singleNode(dataDir, port, controllerPort);
     }
 
-    private void formatStorageIfNeeded(Path config, Path log4j) throws IOException {
-        if (Files.exists(dataDir.resolve("kraft-logs").resolve("meta.properties"))) {
-            return;
-        }
-        List<String> cmd = javaCommand(log4j, "kafka.tools.StorageTool");
-        cmd.addAll(List.of("format", "-t", clusterId, "-c", config.toString()));
-        if (security != null) {
-            cmd.addAll(security.formatArguments());
-        }
-        Path out = dataDir.resolve("format.out");
-        Process format = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            if (!format.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || format.exitValue() != 0) {
-                format.destroyForcibly();
-                throw new IllegalStateException("Formatting Kafka storage failed: " + tail(out));
-            }
-        } catch (InterruptedException e) {
-            format.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while formatting Kafka storage", e);
-        }
+    /** Extra StorageTool format arguments (none here). */
+    List<String> formatArguments() {
+        return List.of();
+    }
+
+    /** The cluster id the storage is formatted with (random, one per launcher). */
+    String clusterId() {
+        return clusterId;
+    }
+
+    private Path writeServerProperties() throws IOException {
+        Map<String, String> props = serverProperties();
+        props.putAll(extraServerProperties);
+        return BrokerConfigFiles.writeServerProperties(dataDir, props);
     }
 
     private void launch(Path config, Path log4j) throws IOException {
-        Path watchdogDir = BrokerConfigFiles.installWatchdogClass(dataDir);
-        List<String> cmd = javaCommand(log4j, BrokerParentWatchdog.class.getName());
-        int cp = cmd.indexOf("-cp") + 1;
-        cmd.set(cp, watchdogDir + File.pathSeparator + cmd.get(cp));
-        cmd.add(config.toString());
         Path out = dataDir.resolve("broker.out");
         outputMark = Files.exists(out) ? Files.size(out) : 0;
-        process = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .start();
+        process = jvm.launch(dataDir, config, log4j, out);
         // never written to: the broker watches for this pipe to close (see BrokerParentWatchdog)
         lifeline = process.getOutputStream();
-    }
-
-    private List<String> javaCommand(Path log4j, String mainClass) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + heap);
-        cmd.add("-XX:+UseG1GC");
-        cmd.add("-XX:MaxGCPauseMillis=20");
-        cmd.add("-Djava.awt.headless=true");
-        cmd.add("-Dlog4j2.configurationFile=" + log4j);
-        cmd.add("-cp");
-        cmd.add(libDir.resolve("*").toString());
-        cmd.add(mainClass);
-        return cmd;
     }
 
     private void awaitReady() throws IOException {
@@ -276,7 +204,8 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Kafka broker exited with " + process.exitValue() + ": " + tail(out));
+                throw new IllegalStateException("Kafka broker exited with " + process.exitValue() + ": "
+                        + BrokerJvm.tail(out));
             }
             if (outputSinceLaunch(out).contains(READY_LINE) && portOpen()) {
                 return;
@@ -289,7 +218,7 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
             }
         }
         kill();
-        throw new IllegalStateException("Kafka broker not ready within " + START_TIMEOUT + ": " + tail(out));
+        throw new IllegalStateException("Kafka broker not ready within " + START_TIMEOUT + ": " + BrokerJvm.tail(out));
     }
 
     private String outputSinceLaunch(Path out) throws IOException {
@@ -310,14 +239,6 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         }
     }
 
-    private void checkLibDir() {
-        if (!Files.isDirectory(libDir)) {
-            throw new IllegalStateException("Kafka broker jars not found in " + libDir
-                    + ". Build first (mvn package copies them there), or set camel.component.kafka.brokers"
-                    + " to use an existing cluster.");
-        }
-    }
-
     private void closeLifeline() {
         if (lifeline != null) {
             try {
@@ -329,29 +250,10 @@ public final class KafkaBrokerLauncher implements AutoCloseable {
         }
     }
 
-    private static String tail(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
-        }
-    }
-
-    private static Path locateNextToCodeSource() {
-        try {
-            Path location = Path.of(KafkaBrokerLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // target/kafka-flows.jar or target/classes -> target/kafka-broker/lib
-            return location.getParent().resolve("kafka-broker").resolve("lib");
-        } catch (Exception e) {
-            return null;
         }
     }
 }

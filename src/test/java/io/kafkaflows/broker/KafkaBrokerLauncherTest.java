@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The launcher's crash controls on the shared test broker: SIGKILL takes it down at once; a restart comes back on
- * the same port with the same data, and clients carry on.
+ * The launcher's crash controls ({@link TestBrokerLauncher}) on the shared test broker: SIGKILL takes it down at
+ * once; a restart (the product's start again) comes back on the same port with the same data, and clients carry on.
  */
 class KafkaBrokerLauncherTest extends KafkaTestSupport {
 
@@ -22,7 +22,7 @@ class KafkaBrokerLauncherTest extends KafkaTestSupport {
     void killThenRestartKeepsPortAndAcknowledgedData() {
         String topic = createTopic(unique("launcher"), 1);
         produce(topic, "k", "before-crash");
-        KafkaBrokerLauncher launcher = broker();
+        TestBrokerLauncher launcher = broker();
         String address = launcher.bootstrapServers();
         long pid = launcher.pid();
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.kafkaflows.broker.BrokerSecurity;
 import io.kafkaflows.broker.KafkaBrokerLauncher;
 import io.kafkaflows.broker.KafkaClusterLauncher;
+import io.kafkaflows.broker.TestBrokerLauncher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -23,21 +24,22 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Base class of every test that needs Kafka: starts real brokers through the project's {@link KafkaBrokerLauncher}
- * (separate JVMs, so tests may kill them) and owns the test side's clients ({@link TestKafka}). The plain broker
- * (one per test JVM) backs the static helpers below; {@link #secureKafka()} is a second broker with SASL_SSL,
- * mutual TLS and ACLs (also one per JVM); {@link #startCluster(int)} gives a test its own multi-node cluster.
+ * (as {@link TestBrokerLauncher}s: separate JVMs, so tests may kill them) and owns the test side's clients
+ * ({@link TestKafka}). The plain broker (one per test JVM) backs the static helpers below; {@link #secureKafka()} is
+ * a second broker with SASL_SSL, mutual TLS and ACLs (also one per JVM); {@link #startCluster(int)} gives a test
+ * its own multi-node cluster.
  * Tests use unique topic, group and user names ({@link #unique(String)}).
  */
 public abstract class KafkaTestSupport {
 
-    private static KafkaBrokerLauncher broker;
+    private static TestBrokerLauncher broker;
     private static TestKafka plain;
-    private static KafkaBrokerLauncher secureBroker;
+    private static TestBrokerLauncher secureBroker;
     private static TestKafka secure;
 
-    protected static synchronized KafkaBrokerLauncher broker() {
+    protected static synchronized TestBrokerLauncher broker() {
         if (broker == null) {
-            broker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("broker"), 0).start();
+            broker = new TestBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("broker"), 0).start();
             plain = new TestKafka(Map.of("bootstrap.servers", broker.bootstrapServers()), 1);
             Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestSupport::shutdown, "test-broker-shutdown"));
         }
@@ -51,12 +53,12 @@ public abstract class KafkaTestSupport {
     }
 
     /** The secured broker (SASL_SSL with SCRAM, mutual TLS, StandardAuthorizer, no access without an ACL). */
-    protected static synchronized KafkaBrokerLauncher secureBroker() {
+    protected static synchronized TestBrokerLauncher secureBroker() {
         if (secureBroker == null) {
             broker();
             Path dir = testDir("secure-broker");
             BrokerSecurity security = BrokerSecurity.selfSigned(dir.resolve("tls"), "admin-" + UUID.randomUUID(), Map.of());
-            secureBroker = new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), dir, 0, "512m", Map.of())
+            secureBroker = new TestBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), dir, 0, "512m", Map.of())
                     .secured(security).start();
             Map<String, String> props = new HashMap<>(security.clientProperties(BrokerSecurity.ADMIN, security.password(BrokerSecurity.ADMIN)));
             props.put("bootstrap.servers", secureBroker.bootstrapServers());
@@ -120,8 +122,8 @@ public abstract class KafkaTestSupport {
      * A single broker of one test class's own (512 MB), with extra server properties (e.g. group coordinator
      * settings the shared broker must not change); the caller stops it.
      */
-    protected static KafkaBrokerLauncher startBroker(Map<String, String> serverProperties) {
-        return new KafkaBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("own-broker"), 0, "512m",
+    protected static TestBrokerLauncher startBroker(Map<String, String> serverProperties) {
+        return new TestBrokerLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("own-broker"), 0, "512m",
                 serverProperties).start();
     }
 

@@ -12,7 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A secured broker for {@link KafkaBrokerLauncher}: a SASL_SSL client listener (SCRAM-SHA-512 and -256, mutual TLS
+ * A secured broker for {@link TestBrokerLauncher#secured}: a SASL_SSL client listener (SCRAM-SHA-512 and -256, mutual TLS
  * with a self-signed certificate made by {@code keytool}), the controller listener on SASL_PLAINTEXT/PLAIN on
  * loopback, SCRAM users added at format time ({@code --add-scram}), and {@code StandardAuthorizer} with
  * {@code allow.everyone.if.no.acl.found=false} and {@code User:admin} as the only super user.
