@@ -38,9 +38,9 @@ public class KafkaBrokerLauncher implements AutoCloseable {
     private final BrokerJvm jvm;
     private final Path dataDir;
     private final Map<String, String> extraServerProperties;
+    private final String clusterId = Uuid.randomUuid().toString();
     private int port;
     private int controllerPort;
-    private final String clusterId = Uuid.randomUuid().toString();
     private Process process;
     private OutputStream lifeline;
     private long outputMark;
