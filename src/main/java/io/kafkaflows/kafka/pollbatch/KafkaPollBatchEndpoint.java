@@ -1,4 +1,4 @@
-package io.kafkaflows.kafka.batch;
+package io.kafkaflows.kafka.pollbatch;
 
 import io.kafkaflows.kafka.KafkaRecords;
 import org.apache.camel.Consumer;
@@ -13,11 +13,11 @@ import org.apache.camel.support.DefaultProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** A topic written without waiting; the consumed offsets commit once the poll's sends are acknowledged. */
-public class KafkaBatchEndpoint extends DefaultEndpoint {
+public class KafkaPollBatchEndpoint extends DefaultEndpoint {
 
     private final String topic;
 
-    KafkaBatchEndpoint(String uri, KafkaBatchComponent component, String topic) {
+    KafkaPollBatchEndpoint(String uri, KafkaPollBatchComponent component, String topic) {
         super(uri, component);
         this.topic = topic;
     }
@@ -37,6 +37,6 @@ public class KafkaBatchEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("kafka-batch is a sink; consume with kafka:");
+        throw new UnsupportedOperationException("kafka-poll-batch is a sink; consume with kafka:");
     }
 }
