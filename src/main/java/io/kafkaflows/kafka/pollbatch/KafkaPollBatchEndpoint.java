@@ -1,42 +1,30 @@
 package io.kafkaflows.kafka.pollbatch;
 
-import io.kafkaflows.kafka.KafkaRecords;
-import org.apache.camel.Consumer;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Processor;
+import io.kafkaflows.kafka.sink.KafkaSinkEndpoint;
+import io.kafkaflows.kafka.sink.KafkaSinkHeaders;
+import org.apache.camel.Category;
 import org.apache.camel.Producer;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.CamelContextHelper;
-import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.support.DefaultProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.camel.spi.UriEndpoint;
 
-/** A topic written without waiting; the consumed offsets commit once the poll's sends are acknowledged. */
-public class KafkaPollBatchEndpoint extends DefaultEndpoint {
+/**
+ * Write records to a Kafka topic without waiting for each, at least once: the sends of a poll are buffered, and
+ * at the end of the poll the producer is flushed and the consumed offsets are committed only once every send was
+ * acknowledged (bean pollBatches). Record key, partition, value and headers as {@link KafkaSinkEndpoint} builds
+ * them.
+ */
+@UriEndpoint(firstVersion = "1.0.0", scheme = KafkaPollBatchEndpoint.SCHEME, title = "Kafka Poll Batch Sink",
+             syntax = "kafka-poll-batch:topic", producerOnly = true, category = { Category.MESSAGING },
+             headersClass = KafkaSinkHeaders.class)
+public class KafkaPollBatchEndpoint extends KafkaSinkEndpoint {
 
-    private final String topic;
+    public static final String SCHEME = "kafka-poll-batch";
 
     KafkaPollBatchEndpoint(String uri, KafkaPollBatchComponent component, String topic) {
-        super(uri, component);
-        this.topic = topic;
+        super(uri, component, topic);
     }
 
     @Override
     public Producer createProducer() {
-        return new DefaultProducer(this) {
-            @Override
-            public void process(Exchange exchange) {
-                PollBatches batches = CamelContextHelper.mandatoryLookup(getCamelContext(), PollBatches.BEAN_NAME, PollBatches.class);
-                Message message = exchange.getMessage();
-                batches.send(exchange, new ProducerRecord<>(topic, null, message.getHeader(KafkaConstants.KEY, byte[].class),
-                        message.getBody(byte[].class), KafkaRecords.headersOf(message, name -> false)));
-            }
-        };
-    }
-
-    @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("kafka-poll-batch is a sink; consume with kafka:");
+        return new KafkaPollBatchProducer(this);
     }
 }

@@ -62,7 +62,7 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
 
     /** The exchange's record is done; at the end of the poll: flush, check, commit the poll's offsets. */
     public void recordDone(Exchange exchange) {
-        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-poll-batch");
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, KafkaPollBatchEndpoint.SCHEME);
         Batch batch = batchOf(exchange);
         batch.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
         if (Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_POLL_RECORD))) {
@@ -80,7 +80,7 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
     }
 
     private Batch batchOf(Exchange exchange) {
-        Consumer<?, ?> consumer = ConsumerBoundCommit.of(exchange, "kafka-poll-batch").consumer();
+        Consumer<?, ?> consumer = ConsumerBoundCommit.of(exchange, KafkaPollBatchEndpoint.SCHEME).consumer();
         String routeId = exchange.getFromRouteId();
         Batch batch = batches.get(routeId);
         if (batch == null || batch.consumer != consumer) {
