@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Route;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Small helpers shared by the beans that write Kafka records themselves (dead letters, transactional writes): the
+ * Small helpers shared by the beans that write Kafka records themselves (dead letters, the Kafka sinks): the
  * Kafka headers of a Camel message, a bytes producer configured like the routes' ones, and the flow a route
  * belongs to.
  */
@@ -36,10 +37,27 @@ public final class KafkaRecords {
             if (name.regionMatches(true, 0, "camel", 0, 5) || skip.test(name)) {
                 continue;
             }
-            Object v = h.getValue();
-            headers.add(new RecordHeader(name, v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8)));
+            headers.add(header(name, h.getValue()));
         }
         return headers;
+    }
+
+    /**
+     * The message's headers as Kafka headers, leaving out those {@code filter} keeps from Kafka (as a {@code kafka:}
+     * producer does with its header filter strategy). Values: bytes as they are, anything else as its text (UTF-8).
+     */
+    public static List<Header> headersOf(Exchange exchange, Message message, HeaderFilterStrategy filter) {
+        List<Header> headers = new ArrayList<>();
+        for (Map.Entry<String, Object> h : message.getHeaders().entrySet()) {
+            if (!filter.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
+                headers.add(header(h.getKey(), h.getValue()));
+            }
+        }
+        return headers;
+    }
+
+    private static Header header(String name, Object v) {
+        return new RecordHeader(name, v instanceof byte[] b ? b : v == null ? null : v.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.kafkaflows.kafka;
 
-import io.kafkaflows.kafka.batch.PollBatches;
+import io.kafkaflows.kafka.pollbatch.PollBatches;
 import io.kafkaflows.kafka.tx.ConsumerBoundCommit;
 import org.apache.camel.support.CamelContextHelper;
 import java.util.HashMap;
@@ -29,7 +29,7 @@ public final class OffsetCommitProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         if (exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof ConsumerBoundCommit) {
-            // a kafka-batch route: its offsets commit with the poll, after the poll's sends were acknowledged
+            // a kafka-poll-batch route: its offsets commit with the poll, after the poll's sends were acknowledged
             CamelContextHelper.mandatoryLookup(exchange.getContext(), PollBatches.BEAN_NAME, PollBatches.class).recordDone(exchange);
             return;
         }

@@ -25,7 +25,7 @@ public final class ConsumerBoundCommit implements KafkaManualCommit {
     }
 
     /**
-     * The record behind an exchange of a route consuming with this factory; {@code component} (kafka-tx, kafka-batch)
+     * The record behind an exchange of a route consuming with this factory; {@code component} (kafka-tx, kafka-poll-batch)
      * names the component asking, for the error message when the route is not set up so.
      */
     public static ConsumerBoundCommit of(Exchange exchange, String component) {

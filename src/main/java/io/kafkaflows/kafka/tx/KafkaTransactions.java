@@ -181,7 +181,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
      * point (filtered out) is committed with the next one of its partition.
      */
     public void recordDone(Exchange exchange) {
-        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-tx");
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, KafkaTxEndpoint.SCHEME);
         ConsumerTransaction tx = transactionOf(exchange);
         tx.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
         tx.records++;
@@ -340,7 +340,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     private ConsumerTransaction transactionOf(Exchange exchange) {
-        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-tx");
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, KafkaTxEndpoint.SCHEME);
         String routeId = exchange.getFromRouteId();
         if (poisoned.contains(record.consumer())) {
             throw new TransactionAbortedException("the transaction of route " + routeId + " was aborted earlier in this"

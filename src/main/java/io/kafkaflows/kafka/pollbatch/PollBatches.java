@@ -1,4 +1,4 @@
-package io.kafkaflows.kafka.batch;
+package io.kafkaflows.kafka.pollbatch;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * At-least-once consume-transform-produce without waiting for each record (bean {@code pollBatches}): outputs
- * ({@code kafka-batch:} endpoint) are sent without waiting, and the consumed offsets are committed at the end of
+ * ({@code kafka-poll-batch:} endpoint) are sent without waiting, and the consumed offsets are committed at the end of
  * each poll, only after the producer was flushed and every send of the poll was acknowledged (acks=all). If a send
  * failed, nothing is committed, the exchange fails with {@link PollBatchFailedException} and the consumer's batch
  * is refused until camel-kafka replaces the consumer (breakOnFirstError) and re-reads from the committed offsets:
@@ -62,7 +62,7 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
 
     /** The exchange's record is done; at the end of the poll: flush, check, commit the poll's offsets. */
     public void recordDone(Exchange exchange) {
-        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, "kafka-batch");
+        ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, KafkaPollBatchEndpoint.SCHEME);
         Batch batch = batchOf(exchange);
         batch.offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1));
         if (Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_POLL_RECORD))) {
@@ -80,7 +80,7 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
     }
 
     private Batch batchOf(Exchange exchange) {
-        Consumer<?, ?> consumer = ConsumerBoundCommit.of(exchange, "kafka-batch").consumer();
+        Consumer<?, ?> consumer = ConsumerBoundCommit.of(exchange, KafkaPollBatchEndpoint.SCHEME).consumer();
         String routeId = exchange.getFromRouteId();
         Batch batch = batches.get(routeId);
         if (batch == null || batch.consumer != consumer) {
@@ -88,7 +88,7 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
             // are abandoned) with the route's producer
             Batch previous = batch;
             batch = new Batch(consumer, previous != null ? previous.producer
-                    : KafkaRecords.bytesProducer(camelContext, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-batch-" + routeId)));
+                    : KafkaRecords.bytesProducer(camelContext, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "kafka-flows-poll-batch-" + routeId)));
             // the poll read again after a failed send goes one record at a time, so the failing record meets the
             // route's error handler itself (retried, then dead-lettered) instead of failing the poll forever
             batch.synchronous = previous != null && previous.poisoned;

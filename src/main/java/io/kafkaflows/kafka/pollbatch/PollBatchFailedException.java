@@ -1,4 +1,4 @@
-package io.kafkaflows.kafka.batch;
+package io.kafkaflows.kafka.pollbatch;
 
 /**
  * A send of the current poll failed, so nothing of it was committed: never retried in place nor dead-lettered
