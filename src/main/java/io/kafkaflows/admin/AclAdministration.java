@@ -1,5 +1,6 @@
 package io.kafkaflows.admin;
 
+import io.kafkaflows.json.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -36,7 +37,7 @@ public final class AclAdministration {
             "operations", "operations", "operation", "operations", "permission", "permission");
     static final List<String> FILTER_FIELDS =
             List.of("principal", "resourceType", "resourceName", "patternType", "operation", "permission");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long TIMEOUT_SECONDS = 30;
     private static final Comparator<AclBinding> ORDER = Comparator
             .comparing((AclBinding b) -> b.entry().principal())

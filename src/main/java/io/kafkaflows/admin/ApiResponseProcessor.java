@@ -1,5 +1,6 @@
 package io.kafkaflows.admin;
 
+import io.kafkaflows.json.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -8,7 +9,7 @@ import org.apache.camel.Processor;
 /** Writes the {@link ApiResponse} in the body as the HTTP answer: its status and its body as JSON. */
 public final class ApiResponseProcessor implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Override
     public void process(Exchange exchange) throws Exception {

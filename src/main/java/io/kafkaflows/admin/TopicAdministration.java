@@ -1,5 +1,6 @@
 package io.kafkaflows.admin;
 
+import io.kafkaflows.json.Json;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ import org.apache.kafka.common.config.ConfigResource;
  */
 public final class TopicAdministration {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long TIMEOUT_SECONDS = 30;
     /** Kafka's own max.block.ms default, if neither property is set. */
     private static final long DEFAULT_LEADER_WAIT_MS = 60_000;

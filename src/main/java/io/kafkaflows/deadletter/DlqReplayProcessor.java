@@ -1,5 +1,6 @@
 package io.kafkaflows.deadletter;
 
+import io.kafkaflows.json.Json;
 import io.kafkaflows.Meters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,10 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkaflows.http.HttpProblemException;
 import io.kafkaflows.kafka.KafkaClientProperties;
+import io.kafkaflows.kafka.KafkaClients;
 import io.kafkaflows.kafka.KafkaRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -26,7 +27,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class DlqReplayProcessor extends ServiceSupport implements Processor, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DlqReplayProcessor.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(5);
 
     private CamelContext camelContext;
@@ -126,7 +127,7 @@ public final class DlqReplayProcessor extends ServiceSupport implements Processo
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         long pace = (long) (1_000_000_000L / maxPerSecond);
         long nextSend = System.nanoTime();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
+        try (Consumer<byte[], byte[]> consumer = KafkaClients.consumer(camelContext, consumerProperties())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             consumer.assign(partitions);
@@ -181,7 +182,7 @@ public final class DlqReplayProcessor extends ServiceSupport implements Processo
         return result;
     }
 
-    private static void seekToStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, ReplayFilter filter) {
+    private static void seekToStart(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, ReplayFilter filter) {
         consumer.seekToBeginning(partitions);
         Long from = filter.fromMillis();
         if (from == null) {
@@ -197,7 +198,7 @@ public final class DlqReplayProcessor extends ServiceSupport implements Processo
         }
     }
 
-    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reached(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
                 return false;

@@ -1,5 +1,6 @@
 package io.kafkaflows.demo;
 
+import io.kafkaflows.json.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
  */
 public final class DemoEventProcessor implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String[] USERS = {"alice", "bob", "carol", "dave"};
     private static final String[] EVENTS = {"login", "view", "purchase", "logout"};
 

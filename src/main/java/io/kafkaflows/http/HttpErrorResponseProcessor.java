@@ -1,5 +1,6 @@
 package io.kafkaflows.http;
 
+import io.kafkaflows.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpErrorResponseProcessor implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrorResponseProcessor.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     static final String RETRY_AFTER = "Retry-After";
     private static final String NOT_ACKNOWLEDGED = "not acknowledged (a write may or may not have been stored);"
             + " retry later";

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 
-import io.kafkaflows.Meters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -61,8 +60,8 @@ public final class KafkaRecords {
     }
 
     /**
-     * A byte[] producer with acks=all and idempotence, on the Kafka component's settings plus {@code extra}, metered
-     * like the routes' clients (kafka_producer_* on /observe/metrics).
+     * A byte[] producer with acks=all and idempotence, on the Kafka component's settings plus {@code extra}, made by
+     * the component's client factory like the routes' clients ({@link KafkaClients}).
      */
     public static Producer<byte[], byte[]> bytesProducer(CamelContext context, Map<String, Object> extra) {
         Properties props = KafkaClientProperties.producer(context);
@@ -71,7 +70,7 @@ public final class KafkaRecords {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.putAll(extra);
-        return new MeteredKafkaProducer<>(props, Meters.registry(context));
+        return KafkaClients.producer(context, props);
     }
 
     /** The flow of the route the exchange came from: the route's group (consumer, transform, ...), else its id. */

@@ -1,5 +1,6 @@
 package io.kafkaflows.producer;
 
+import io.kafkaflows.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,7 +41,7 @@ public final class ProduceRequestProcessor implements Processor {
     static final int RECORD_OVERHEAD = 61 + 21;
     static final int HEADER_OVERHEAD = 10;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Set<String> FIELDS = Set.of("key", "value", "headers", "partition");
 
     private Pattern allowedTopics = Pattern.compile(".*");

@@ -1,5 +1,6 @@
 package io.kafkaflows.producer;
 
+import io.kafkaflows.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class ProduceResponseProcessor implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Override
     public void process(Exchange exchange) throws Exception {

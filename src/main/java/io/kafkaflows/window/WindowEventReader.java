@@ -1,5 +1,6 @@
 package io.kafkaflows.window;
 
+import io.kafkaflows.json.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ public final class WindowEventReader {
     public record Event(long timestamp, double value) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final String valueField;
     private final String timeField;
     private final long maxFutureMs;

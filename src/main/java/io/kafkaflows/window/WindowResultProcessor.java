@@ -1,5 +1,6 @@
 package io.kafkaflows.window;
 
+import io.kafkaflows.json.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -13,7 +14,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
  */
 public class WindowResultProcessor implements Processor {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     @Override
     public void process(Exchange exchange) throws Exception {

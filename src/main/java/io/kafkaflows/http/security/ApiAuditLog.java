@@ -1,5 +1,6 @@
 package io.kafkaflows.http.security;
 
+import io.kafkaflows.json.Json;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class ApiAuditLog {
     static final String LOGGER = "io.kafkaflows.audit";
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
     private static final Logger LOG = LoggerFactory.getLogger(ApiAuditLog.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 2048;
 
     private final ProducerTemplate template;

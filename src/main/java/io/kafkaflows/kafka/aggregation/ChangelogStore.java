@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,10 +39,13 @@ final class ChangelogStore {
     private final Map<Integer, Map<String, Entry>> partitions = new ConcurrentHashMap<>();
     private final String topic;
     private final Properties consumerProperties;
+    private final Function<Properties, Consumer<String, byte[]>> consumers;
     private final Duration restoreTimeout;
     private long versions;
 
-    ChangelogStore(String topic, Properties consumerProperties, Duration restoreTimeout) {
+    ChangelogStore(String topic, Properties consumerProperties, Function<Properties, Consumer<String, byte[]>> consumers,
+                   Duration restoreTimeout) {
+        this.consumers = consumers;
         this.topic = topic;
         this.consumerProperties = consumerProperties;
         this.restoreTimeout = restoreTimeout;
@@ -112,7 +116,7 @@ final class ChangelogStore {
         List<TopicPartition> tps = restored.stream().map(p -> new TopicPartition(topic, p)).toList();
         long read = 0;
         long deadline = System.nanoTime() + restoreTimeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+        try (Consumer<String, byte[]> consumer = consumers.apply(props)) {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = new HashMap<>(stableEnd(consumer, props, tps, deadline));
@@ -141,12 +145,12 @@ final class ChangelogStore {
      * owner's last one, still to be committed or aborted; restoring before would miss it while the offsets it
      * commits say its records were processed.
      */
-    private Map<TopicPartition, Long> stableEnd(KafkaConsumer<String, byte[]> committed, Properties props,
+    private Map<TopicPartition, Long> stableEnd(Consumer<String, byte[]> committed, Properties props,
                                                 List<TopicPartition> tps, long deadline) {
         Properties uncommitted = new Properties();
         uncommitted.putAll(props);
         uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_UNCOMMITTED.toString());
-        try (KafkaConsumer<String, byte[]> log = new KafkaConsumer<>(uncommitted)) {
+        try (Consumer<String, byte[]> log = consumers.apply(uncommitted)) {
             while (true) {
                 Map<TopicPartition, Long> stable = committed.endOffsets(tps, restoreTimeout);
                 if (stable.equals(log.endOffsets(tps, restoreTimeout))) {
@@ -166,7 +170,7 @@ final class ChangelogStore {
         }
     }
 
-    private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
+    private static boolean reachedEnd(Consumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
         end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
         return end.isEmpty();
     }

@@ -1,5 +1,6 @@
 package io.kafkaflows.kafka.aggregation;
 
+import io.kafkaflows.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,7 @@ import org.apache.camel.support.DefaultExchange;
  */
 public final class ExchangeCodec {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final List<String> allowedTypePrefixes;
     private final boolean withHeaders;
 

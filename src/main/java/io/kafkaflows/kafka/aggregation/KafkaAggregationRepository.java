@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 
 import io.kafkaflows.admin.SharedKafkaAdmin;
 import io.kafkaflows.kafka.KafkaClientProperties;
+import io.kafkaflows.kafka.KafkaClients;
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
 import org.apache.camel.CamelContext;
@@ -241,7 +242,7 @@ public class KafkaAggregationRepository extends ServiceSupport
         codec = new ExchangeCodec(Arrays.stream(allowedTypes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 storeHeaders);
         Properties consumer = KafkaClientProperties.consumer(camelContext);
-        store = new ChangelogStore(topic, consumer, restoreTimeout);
+        store = new ChangelogStore(topic, consumer, KafkaClients.consumers(camelContext), restoreTimeout);
         if (transactional) {
             transactions = org.apache.camel.support.CamelContextHelper.mandatoryLookup(camelContext,
                     KafkaTransactions.BEAN_NAME, KafkaTransactions.class);

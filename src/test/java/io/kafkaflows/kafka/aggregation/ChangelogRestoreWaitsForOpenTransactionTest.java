@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,7 +32,7 @@ class ChangelogRestoreWaitsForOpenTransactionTest extends KafkaTestSupport {
         String topic = createTopic(unique("changelog"), 1);
         Properties consumer = new Properties();
         consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        ChangelogStore store = new ChangelogStore(topic, consumer, Duration.ofMinutes(1));
+        ChangelogStore store = new ChangelogStore(topic, consumer, KafkaConsumer::new, Duration.ofMinutes(1));
         try (KafkaProducer<String, byte[]> previousOwner = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, unique("previous-owner"),
