@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
+import io.kafkaflows.kafka.tx.TransactionCommitRoutePolicy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -22,6 +23,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * else {@code flows.dlq.topic}; the flow is the route's group. If the record would be too large, it is written
  * once more without its value (header {@link DeadLetterHeaders#VALUE_OMITTED}); it never loops. If the write fails,
  * reports DOWN on {@link DeadLetterHealthCheck}, pauses {@code flows.dlq.failure-backoff-ms} (the consumer is not
- * spinning) and throws {@link DeadLetterWriteException}: nothing is committed and the record is read again.
+ * spinning) and throws {@link DeadLetterWriteException}: nothing is committed and the record is read again. On a
+ * transactional route ({@link TransactionCommitRoutePolicy}) the dead letter is written into the consumer's Kafka
+ * transaction instead and commits (or aborts) with the source offset.
  */
 public final class DeadLetterProcessor extends ServiceSupport implements Processor, CamelContextAware {
 
@@ -56,12 +60,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     private long failureBackoffMs = 5000;
     private DeadLetterHealthCheck health;
     private volatile Producer<byte[], byte[]> producer;
-    private KafkaTransactions transactions;
-
-    /** When set, dead letters are written inside the consumer's Kafka transaction (exactly-once routes). */
-    public void setTransactions(KafkaTransactions transactions) {
-        this.transactions = transactions;
-    }
+    private volatile KafkaTransactions transactions;
 
     public void setTopic(String topic) {
         this.topic = topic;
@@ -101,9 +100,9 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(target, null,
                 record.getHeader(KafkaConstants.KEY, byte[].class), record.getBody(byte[].class),
                 headers(record, failure, attempts, routeId, flow));
-        if (transactions != null) {
+        if (TransactionCommitRoutePolicy.isTransactional(exchange)) {
             // inside the transaction: the write commits (or aborts) together with the source offset
-            transactions.sendAndDone(exchange, fitsOrWithoutValue(dead));
+            transactions().sendAndDone(exchange, fitsOrWithoutValue(dead));
         } else {
             writeAndWait(dead, target);
         }
@@ -231,10 +230,16 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         return producer;
     }
 
-    /** dead-letter (consumer flows) or dead-letter-transactional (exactly-once flows): one check per instance. */
+    private KafkaTransactions transactions() {
+        if (transactions == null) {
+            transactions = CamelContextHelper.mandatoryLookup(camelContext, KafkaTransactions.BEAN_NAME, KafkaTransactions.class);
+        }
+        return transactions;
+    }
+
     private synchronized DeadLetterHealthCheck health() {
         if (health == null) {
-            health = new DeadLetterHealthCheck(transactions == null ? "dead-letter" : "dead-letter-transactional");
+            health = new DeadLetterHealthCheck("dead-letter");
         }
         return health;
     }

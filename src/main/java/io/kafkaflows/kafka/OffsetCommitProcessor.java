@@ -2,6 +2,7 @@ package io.kafkaflows.kafka;
 
 import io.kafkaflows.kafka.pollbatch.PollBatches;
 import io.kafkaflows.kafka.tx.ConsumerBoundCommit;
+import io.kafkaflows.kafka.tx.TransactionCommitRoutePolicy;
 import org.apache.camel.support.CamelContextHelper;
 import java.util.HashMap;
 import java.util.List;
@@ -22,13 +23,18 @@ import org.apache.kafka.common.TopicPartition;
  * never reaches this step; camel-kafka then commits what was processed and re-reads the failed record).
  * Per record: commits (synchronously) on the last record of each partition in a poll, covering the records
  * before it. Per batch ({@code batching=true}): commits the highest offset of each partition in the batch (at the
- * end of the batch route; inside the batch, e.g. after one record was dead-lettered, it does nothing).
+ * end of the batch route; inside the batch, e.g. after one record was dead-lettered, it does nothing). On a
+ * kafka-poll-batch route the offsets commit with the poll; on a transactional route, with the transaction.
  */
 public final class OffsetCommitProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
         if (exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT) instanceof ConsumerBoundCommit) {
+            if (TransactionCommitRoutePolicy.isTransactional(exchange)) {
+                // the offset commits with the consumer's transaction (kafka-tx:, or the dead letter written into it)
+                return;
+            }
             // a kafka-poll-batch route: its offsets commit with the poll, after the poll's sends were acknowledged
             CamelContextHelper.mandatoryLookup(exchange.getContext(), PollBatches.BEAN_NAME, PollBatches.class).recordDone(exchange);
             return;

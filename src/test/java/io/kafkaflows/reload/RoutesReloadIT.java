@@ -175,7 +175,9 @@ class RoutesReloadIT extends KafkaTestSupport {
                         bytes("k0"), bytes("{\"value\":1}"))))));
         try (var files = Files.list(Path.of("routes"))) {
             assertEquals(edits.keySet(), new HashSet<>(files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".camel.yaml")).toList()), "every shipped flow file is edited");
+                    .filter(n -> n.endsWith(".camel.yaml"))
+                    // beans only (the shared commit plumbing): no route to add a step to
+                    .filter(n -> !n.equals("kafka-commits.camel.yaml")).toList()), "every shipped flow file is edited");
         }
         for (Map.Entry<String, Edit> edit : edits.entrySet()) {
             String marker = "RELOAD-STEP " + edit.getKey();

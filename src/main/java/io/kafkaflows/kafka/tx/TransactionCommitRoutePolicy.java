@@ -1,5 +1,6 @@
 package io.kafkaflows.kafka.tx;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
@@ -16,12 +17,26 @@ import org.slf4j.LoggerFactory;
  * would otherwise wait for the next record). Installed as camel-kafka's consumer listener, which it calls on the
  * consumer thread. When the consumer's transaction failed outside a record, it makes the consumer rejoin its group
  * ({@link TransactionalSubscribeAdapter#rejoin}) so the aborted records are read again, also when no more come.
+ * It marks the route's exchanges {@link #isTransactional transactional}, so shared error handling writes their dead
+ * letters into the transaction.
  */
 public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionCommitRoutePolicy.class);
 
+    private static final String TRANSACTIONAL = "kafkaflowsTransactional";
+
     private KafkaTransactions transactions;
+
+    /** Whether the exchange comes from a route with this policy: its outputs and offsets commit in a transaction. */
+    public static boolean isTransactional(Exchange exchange) {
+        return exchange.getProperty(TRANSACTIONAL) != null;
+    }
+
+    @Override
+    public void onExchangeBegin(Route route, Exchange exchange) {
+        exchange.setProperty(TRANSACTIONAL, Boolean.TRUE);
+    }
 
     public void setTransactions(KafkaTransactions transactions) {
         this.transactions = transactions;
