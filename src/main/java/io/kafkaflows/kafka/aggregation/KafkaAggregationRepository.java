@@ -4,13 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -24,10 +23,9 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.OptimisticLockingAggregationRepository;
 import org.apache.camel.spi.RecoverableAggregationRepository;
+import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -36,10 +34,10 @@ import org.apache.kafka.common.utils.Utils;
  * when the group completes), so a restarted or new instance restores them. Recoverable: completed exchanges stay
  * ({@code c:<exchange id>}) until confirmed. Optimistic locking: versions are checked on add and remove.
  * <p>
- * By default each change is written by an idempotent producer (acks=all) and waited for. With
- * {@code transactional=true} (bean {@code kafkaTransactions}), changes are kept and written into the Kafka
- * transaction of the consumer thread just before it commits (each group's latest value, once per transaction), so
- * state, outputs and input offsets commit together. A correlation key starting with {@code <digits>:} is kept in that changelog partition (state follows the input partition); others are hashed.
+ * Changes are written by {@link ChangelogWriter}: waited for one by one, or with {@code transactional=true} (bean
+ * {@code kafkaTransactions}) inside the consumer thread's Kafka transaction, so state, outputs and input offsets
+ * commit together. A correlation key starting with {@code <digits>:} is kept in that changelog partition (state
+ * follows the input partition); others are hashed.
  * With {@code restoreOnStart} (default) all partitions are restored at start; else the caller restores the
  * partitions it owns ({@link #restore}).
  */
@@ -55,7 +53,6 @@ public class KafkaAggregationRepository extends ServiceSupport
     private int partitions = 1;
     private short replicationFactor = 1;
     private boolean transactional;
-    private KafkaTransactions transactions;
     private boolean restoreOnStart = true;
     private boolean useRecovery = true;
     private long recoveryInterval = 5000;
@@ -66,8 +63,7 @@ public class KafkaAggregationRepository extends ServiceSupport
     private boolean storeHeaders = true;
     private ExchangeCodec codec;
     private ChangelogStore store;
-    private Producer<byte[], byte[]> producer;
-    private final Map<Thread, Map<Pending, Exchange>> pending = new ConcurrentHashMap<>();
+    private ChangelogWriter writer;
 
     /** Creates the compacted changelog topic if missing, with at least this many partitions. */
     public synchronized void ensureTopic(int minPartitions) {
@@ -81,8 +77,7 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     /** Reloads these changelog partitions (and forgets all others it held if {@code exclusive}). */
     public long restore(Set<Integer> owned, boolean exclusive) {
-        // whatever this thread had pending belonged to an aborted transaction: the changelog is the truth
-        pending.remove(Thread.currentThread());
+        writer.dropPending();
         if (exclusive) {
             store.retainOnly(owned);
         }
@@ -90,7 +85,7 @@ public class KafkaAggregationRepository extends ServiceSupport
     }
 
     /** The groups stored in one changelog partition (correlation key and stored exchange), for rebuilding indexes. */
-    public void forEachGroup(int partition, java.util.function.BiConsumer<String, Exchange> action) {
+    public void forEachGroup(int partition, BiConsumer<String, Exchange> action) {
         store.forEach(partition, (key, entry) -> {
             if (key.startsWith(GROUP)) {
                 action.accept(key.substring(GROUP.length()), decode(entry));
@@ -164,55 +159,8 @@ public class KafkaAggregationRepository extends ServiceSupport
         return exchange;
     }
 
-    /** A change not yet in the changelog (transactional mode): the exchange, or null for a tombstone. */
-    private record Pending(int partition, String storedKey) {
-    }
-
-    /**
-     * Transactional mode: the store keeps the live exchange and the change waits, by consumer thread, until that
-     * thread's transaction commits ({@link #flushPending}): a window updated 100 times in a poll is written once.
-     */
     private void write(String correlationKey, String storedKey, Exchange exchange) {
-        int partition = correlationKey == null ? partitionOfStored(storedKey) : partitionOf(correlationKey);
-        if (transactions != null) {
-            pending.computeIfAbsent(Thread.currentThread(), t -> new LinkedHashMap<>())
-                    .put(new Pending(partition, storedKey), exchange);
-            if (exchange == null) {
-                store.remove(partition, storedKey);
-            } else {
-                store.putLive(partition, storedKey, exchange);
-            }
-            return;
-        }
-        byte[] value = exchange == null ? null : codec.encode(exchange);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition,
-                storedKey.getBytes(StandardCharsets.UTF_8), value);
-        try {
-            producer.send(record).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("changelog write to " + topic + " failed: " + e.getCause(), e.getCause());
-        }
-        if (value == null) {
-            store.remove(partition, storedKey);
-        } else {
-            store.put(partition, storedKey, value);
-        }
-    }
-
-    /** Before this thread's transaction commits: its pending changes go into it. */
-    private void flushPending() {
-        Map<Pending, Exchange> changes = pending.remove(Thread.currentThread());
-        if (changes == null) {
-            return;
-        }
-        for (Map.Entry<Pending, Exchange> change : changes.entrySet()) {
-            byte[] value = change.getValue() == null ? null : codec.encode(change.getValue());
-            transactions.sendInCurrentTransaction(new ProducerRecord<>(topic, change.getKey().partition(),
-                    change.getKey().storedKey().getBytes(StandardCharsets.UTF_8), value));
-        }
+        writer.write(correlationKey == null ? partitionOfStored(storedKey) : partitionOf(correlationKey), storedKey, exchange);
     }
 
     /** The changelog partition holding this stored key, or -1. */
@@ -243,13 +191,10 @@ public class KafkaAggregationRepository extends ServiceSupport
                 storeHeaders);
         Properties consumer = KafkaClientProperties.consumer(camelContext);
         store = new ChangelogStore(topic, consumer, KafkaClients.consumers(camelContext), restoreTimeout);
-        if (transactional) {
-            transactions = org.apache.camel.support.CamelContextHelper.mandatoryLookup(camelContext,
-                    KafkaTransactions.BEAN_NAME, KafkaTransactions.class);
-            transactions.beforeCommit(this::flushPending);
-        } else {
-            producer = KafkaRecords.bytesProducer(camelContext, Map.of());
-        }
+        writer = transactional
+                ? ChangelogWriter.transactional(topic, store, codec, CamelContextHelper.mandatoryLookup(camelContext,
+                        KafkaTransactions.BEAN_NAME, KafkaTransactions.class))
+                : ChangelogWriter.direct(topic, store, codec, KafkaRecords.bytesProducer(camelContext, Map.of()));
         if (restoreOnStart) {
             ensureTopic(partitions);
             store.restore(new HashSet<>(IntStream.range(0, partitions).boxed().toList()));
@@ -258,9 +203,9 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     @Override
     protected void doStop() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-            producer = null;
+        if (writer != null) {
+            writer.close();
+            writer = null;
         }
     }
 
@@ -318,7 +263,7 @@ public class KafkaAggregationRepository extends ServiceSupport
     }
 
     @Override
-    public void setRecoveryInterval(long interval, java.util.concurrent.TimeUnit unit) {
+    public void setRecoveryInterval(long interval, TimeUnit unit) {
         this.recoveryInterval = unit.toMillis(interval);
     }
 

@@ -1,18 +1,13 @@
 package io.kafkaflows.kafka.tx;
 
-import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.kafkaflows.HealthChecks;
-import io.kafkaflows.kafka.RouteStopper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -27,22 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consume-transform-produce transactions bound to the Kafka consumer that read the records (bean
- * {@code kafkaTransactions}). For each consumer, one transactional producer and at most one open transaction:
- * begun by the first write (or the first record) after the previous commit; holding the output records
- * ({@code kafka-tx:} endpoint) and dead letters; committed together with the consumed offsets
- * ({@code sendOffsetsToTransaction} with the consumer's group metadata, so a zombie whose group generation is gone
- * cannot commit) every {@code commitIntervalMs} (or after {@code maxRecords} records), across polls, and always
- * before the consumer's partitions are revoked ({@link TransactionalSubscribeAdapter}).
- * On failure the transaction is aborted and {@link TransactionAbortedException} thrown: the exchange fails and the
- * route re-reads from the committed offsets. A fenced producer is replaced by a new one, unless it is fenced again and
- * again ({@link ProducerFencingPolicy}: another holder of the id); that, or another fatal error (not authorized),
- * stops the route and reports DOWN on {@link KafkaTransactionsHealthCheck} instead of spinning. The transactional id
- * is {@code <transactionalIdPrefix>-<routeId>}, stable per instance, so a restarted instance fences its
- * predecessor's producer and aborts its open transaction. After an abort the consumer's transaction stays refused
- * until camel-kafka replaces the consumer (breakOnFirstError), so nothing of a poll with a failed write can commit.
- * Stateful routes (windowed aggregation) also write their state inside the open transaction of the consumer thread
- * ({@link #sendInCurrentTransaction}) and attach per-partition metadata to the committed offsets
- * ({@link #offsetMetadata}).
+ * {@code kafkaTransactions}). Per consumer, one transactional producer ({@code <transactionalIdPrefix>-<routeId>},
+ * stable per instance, so a restarted instance fences its predecessor) and at most one open transaction, holding
+ * the outputs ({@code kafka-tx:}), dead letters and state-store writes ({@link #sendInCurrentTransaction}); committed
+ * with the consumed offsets and the consumer's group metadata (a zombie cannot commit) every
+ * {@code commitIntervalMs} or {@code maxRecords} records, across polls, and before partitions are revoked
+ * ({@link TransactionalSubscribeAdapter}). On failure: aborted, {@link TransactionAbortedException}, and nothing more
+ * of the poll commits until the route re-reads from the committed offsets ({@link TransactionFailureHandler}).
  */
 public final class KafkaTransactions extends ServiceSupport implements CamelContextAware {
 
@@ -51,19 +37,11 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     /** By route id: a transactional route consumes with one consumer thread (consumersCount=1; scale with instances). */
     private final Map<String, ConsumerTransaction> transactions = new ConcurrentHashMap<>();
-    private final KafkaTransactionsHealthCheck health = new KafkaTransactionsHealthCheck();
+    private final TransactionFailureHandler failures = new TransactionFailureHandler(transactions);
     private final Map<String, Function<TopicPartition, String>> offsetMetadata = new ConcurrentHashMap<>();
     private final List<Runnable> beforeCommit = new CopyOnWriteArrayList<>();
     /** The transaction the current consumer thread has open: state stores write into it. */
     private final ThreadLocal<ConsumerTransaction> current = new ThreadLocal<>();
-    /**
-     * Consumers whose transaction failed: refused until camel-kafka replaces the consumer and re-reads from the
-     * committed offsets. Kept apart from the transaction, which is dropped when its producer is closed, so a failure
-     * whose exception Camel swallows (inside an aggregate completion) cannot be followed by a fresh transaction that
-     * commits the rest of the poll.
-     */
-    private final Set<Consumer<?, ?>> poisoned = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-    private final ProducerFencingPolicy fencing = new ProducerFencingPolicy(3, 60_000, System::currentTimeMillis);
     private CamelContext camelContext;
     private String transactionalIdPrefix = "kafka-flows";
     private int maxRecords = 500;
@@ -89,6 +67,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     @Override
     public void setCamelContext(CamelContext camelContext) {
         this.camelContext = camelContext;
+        failures.setCamelContext(camelContext);
     }
 
     /** Writes the record inside the transaction of the consumer that read this exchange's record. */
@@ -107,7 +86,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
      */
     public void sendInCurrentTransaction(ProducerRecord<byte[], byte[]> record) {
         ConsumerTransaction tx = current.get();
-        if (tx == null || !tx.open || poisoned.contains(tx.consumer)) {
+        if (tx == null || !tx.open || failures.isPoisoned(tx.consumer)) {
             throw new IllegalStateException("no Kafka transaction open on thread " + Thread.currentThread().getName()
                     + ": a transactional state store can only be written while a kafka-tx route processes a record");
         }
@@ -139,7 +118,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             return new TransactionAbortedException("no open transaction to abort: " + cause, cause);
         }
         RuntimeException failure = cause instanceof RuntimeException e ? e : new IllegalStateException(cause);
-        return (TransactionAbortedException) fail(tx, failure);
+        return fail(tx, failure);
     }
 
     /**
@@ -227,16 +206,16 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
      * committed offsets; {@link #rewound} once it does.
      */
     public boolean isPoisoned(Consumer<?, ?> consumer) {
-        return poisoned.contains(consumer);
+        return failures.isPoisoned(consumer);
     }
 
     /** The consumer rejoined its group: every partition it gets is read again from its committed offset. */
     public void rewound(Consumer<?, ?> consumer) {
-        poisoned.remove(consumer);
+        failures.rewound(consumer);
     }
 
     private ConsumerTransaction openTransactionOf(Consumer<?, ?> consumer) {
-        if (poisoned.contains(consumer)) {
+        if (failures.isPoisoned(consumer)) {
             return null;
         }
         for (ConsumerTransaction tx : transactions.values()) {
@@ -273,83 +252,22 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         }
     }
 
-    private RuntimeException fail(ConsumerTransaction tx, RuntimeException e) {
-        poisoned.add(tx.consumer);
-        RuntimeException fatal = TransactionalProducerFactory.isFatal(e) ? e : null;
-        if (fatal == null) {
-            LOG.warn("Aborting transaction {} ({} records) after {}; the route re-reads from the last committed offsets",
-                    tx.transactionalId, tx.records, e.toString());
-            fatal = abortOrFatal(tx);
-        }
+    private TransactionAbortedException fail(ConsumerTransaction tx, RuntimeException e) {
         current.remove();
-        if (fatal != null && TransactionalProducerFactory.isFenced(fatal)) {
-            close(tx);
-            if (fencing.replaceAfterFencing(tx.routeId)) {
-                LOG.warn("Transactional producer {} was fenced ({}): the coordinator aborted a transaction that outlived"
-                        + " transaction.timeout.ms, or another producer took the id. A new producer replaces it and"
-                        + " route {} re-reads from the last committed offsets", tx.transactionalId, fatal, tx.routeId);
-            } else {
-                String reason = "another producer uses transactional id " + tx.transactionalId + " (fenced "
-                        + fencing.describe() + "); give each instance its own flows.eos.transactional-id";
-                LOG.error("Transactional producer {} cannot go on: {}. Stopping route {} (nothing of the open"
-                        + " transaction is visible); start it again once the other holder is gone",
-                        tx.transactionalId, reason, tx.routeId);
-                stopRouteLater(tx.routeId, reason);
-            }
-        } else if (fatal != null) {
-            LOG.error("Transactional producer {} cannot go on ({}): stopping route {} (nothing of the open"
-                    + " transaction is visible); fix the cause and start the route again", tx.transactionalId,
-                    fatal.toString(), tx.routeId);
-            close(tx);
-            stopRouteLater(tx.routeId, fatal.toString());
-        }
-        return new TransactionAbortedException("transaction " + tx.transactionalId + " aborted: " + e, e);
-    }
-
-    /** Aborts; returns the abort's own error if that one is fatal (the producer is then closed). */
-    private RuntimeException abortOrFatal(ConsumerTransaction tx) {
-        try {
-            if (tx.open) {
-                tx.producer.abortTransaction();
-            }
-            tx.reset();
-            return null;
-        } catch (RuntimeException abortFailure) {
-            LOG.warn("Abort of {} failed ({}); closing the producer", tx.transactionalId, abortFailure.toString());
-            close(tx);
-            return TransactionalProducerFactory.isFatal(abortFailure) ? abortFailure : null;
-        }
-    }
-
-    private void stopRouteLater(String routeId, String reason) {
-        health.routeStopped(routeId, reason);
-        RouteStopper.stopLater(camelContext, routeId);
-    }
-
-    private void abortQuietly(ConsumerTransaction tx) {
-        abortOrFatal(tx);
-    }
-
-    private void close(ConsumerTransaction tx) {
-        transactions.remove(tx.routeId, tx);
-        try {
-            tx.producer.close(Duration.ZERO);
-        } catch (RuntimeException ignored) {
-            // already broken
-        }
+        return failures.fail(tx, e);
     }
 
     private ConsumerTransaction transactionOf(Exchange exchange) {
         ConsumerBoundCommit record = ConsumerBoundCommit.of(exchange, KafkaTxEndpoint.SCHEME);
         String routeId = exchange.getFromRouteId();
-        if (poisoned.contains(record.consumer())) {
+        if (failures.isPoisoned(record.consumer())) {
             throw new TransactionAbortedException("the transaction of route " + routeId + " was aborted earlier in this"
                     + " poll; the route re-reads from the last committed offsets", null);
         }
         ConsumerTransaction tx = transactions.get(routeId);
         if (tx != null && tx.consumer != record.consumer()) {
             // camel-kafka replaced its consumer (after an error): the new producer below fences the old one
-            close(tx);
+            failures.close(tx);
             tx = null;
         }
         if (tx == null) {
@@ -365,7 +283,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     @Override
     protected void doStart() {
-        HealthChecks.replace(camelContext, health);
+        HealthChecks.replace(camelContext, failures.health());
     }
 
     /**
@@ -380,8 +298,8 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             if (camelContext != null && camelContext.getRouteController().getRouteStatus(tx.routeId) == ServiceStatus.Started) {
                 continue;
             }
-            abortQuietly(tx);
-            close(tx);
+            failures.abortOrFatal(tx);
+            failures.close(tx);
         }
     }
 }
