@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import io.kafkaflows.HealthChecks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Route;
 import org.apache.camel.RouteConfigurationsBuilder;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.spi.Resource;
@@ -160,7 +161,7 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
         }
     }
 
-    /** What DefaultRoutesLoader.updateRoutes does, once the builders are known to load. */
+    /** What DefaultRoutesLoader.updateRoutes does (templated routes last), once the builders are known to load. */
     private static Set<String> add(CamelContext context, Collection<RoutesBuilder> builders) throws Exception {
         for (RoutesBuilder builder : builders) {
             if (builder instanceof RouteConfigurationsBuilder configurations) {
@@ -171,6 +172,12 @@ public final class FlowReloadStrategy extends ServiceSupport implements Resource
         for (RoutesBuilder builder : builders) {
             ids.addAll(builder.updateRoutesToCamelContext(context));
         }
+        Set<String> before = new LinkedHashSet<>();
+        context.getRoutes().forEach(r -> before.add(r.getRouteId()));
+        for (RoutesBuilder builder : builders) {
+            builder.addTemplatedRoutesToCamelContext(context);
+        }
+        context.getRoutes().stream().map(Route::getRouteId).filter(id -> !before.contains(id)).forEach(ids::add);
         return ids;
     }
 

@@ -158,7 +158,7 @@ class RoutesReloadIT extends KafkaTestSupport {
         String consumerTopic = settings.get("flows.consumer.topic");
         String management = settings.get("camel.management.port");
         Map<String, Edit> edits = new LinkedHashMap<>();
-        edits.put("admin.camel.yaml", new Edit("id: admin-topics-list\n    group", () -> get("/api/topics")));
+        edits.put("admin.camel.yaml", new Edit("id: admin-call\n", () -> get("/api/topics")));
         edits.put("consumer.camel.yaml", new Edit("id: consumer-records\n", () -> produce(consumerTopic, "k", "{\"n\":1}")));
         edits.put("dashboard.camel.yaml", new Edit("id: dashboard-page\n", () -> get("/ui")));
         edits.put("demo.camel.yaml", new Edit("id: demo-generator\n", () -> { }));
