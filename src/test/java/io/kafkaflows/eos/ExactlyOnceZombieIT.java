@@ -82,14 +82,7 @@ class ExactlyOnceZombieIT extends KafkaTestSupport {
         assertEquals(total, out.size(), "nothing twice");
     }
 
-    private static int members(String group) throws Exception {
-        try {
-            return admin().describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().size();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
-                return 0;
-            }
-            throw e;
-        }
+    private static int members(String group) {
+        return kafka().groupMembers(group);
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -186,6 +188,20 @@ public final class TestKafka implements AutoCloseable {
             return out;
         } catch (Exception e) {
             throw new IllegalStateException("could not read offsets of " + groupId, e);
+        }
+    }
+
+    /** How many members the consumer group has now (0 if it does not exist). */
+    public int groupMembers(String groupId) {
+        try {
+            return admin().describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId).members().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw new IllegalStateException("could not describe group " + groupId, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not describe group " + groupId, e);
         }
     }
 

@@ -1,0 +1,209 @@
+package io.kafkaflows.guarantees;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+import io.kafkaflows.broker.TestBrokerLauncher;
+import io.kafkaflows.testsupport.AppProcess;
+import io.kafkaflows.testsupport.TestKafka;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs one cell: a fresh {@link PreparedCell} (own topics, group, input), the packaged app as child process(es),
+ * the fault injected at seeded points of the committed progress, then the flow run to the end (every input offset
+ * committed), the instances stopped and the outputs counted by independent readers and judged against the flow's
+ * promise. A cell that errors is a failed cell, published with its error.
+ */
+final class CellRunner {
+
+    private static final Pattern DLQ_FAILURE = Pattern.compile("is not writable|RecordTooLargeException");
+
+    private final TestKafka kafka;
+    private final TestBrokerLauncher broker;
+
+    CellRunner(TestKafka kafka, TestBrokerLauncher broker) {
+        this.kafka = kafka;
+        this.broker = broker;
+    }
+
+    CellResult run(FlowUnderTest flow, Fault fault, CellContext context, long runSeed) {
+        long started = System.nanoTime();
+        Random random = new Random(context.seed());
+        List<AppProcess> apps = new ArrayList<>();
+        try (PreparedCell cell = flow.prepare(context)) {
+            long total = cell.source().records();
+            Duration bound = Duration.ofSeconds(120 + total / 200);
+            LongSupplier progress = () -> committedTotal(cell);
+            ProgressWatch watch = ProgressWatch.start(progress, total);
+            Schedule schedule = new Schedule(cell, apps, progress, total, bound, random);
+            int faults = schedule.inject(fault);
+            await().atMost(bound.multipliedBy(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> progress.getAsLong() >= total);
+            double stall = watch.stop();
+            for (AppProcess app : apps) {
+                app.stop();
+            }
+            Counts c = cell.count();
+            long wrong = c.wrong() + schedule.committedPastPoison;
+            String note = schedule.committedPastPoison > 0
+                    ? joined(c.note(), schedule.committedPastPoison + " committed past a poison record whose dead letter failed") : c.note();
+            Counts judged = new Counts(c.in(), c.out(), c.deadLettered(), c.duplicates(), c.missing(), wrong, note);
+            String broken = flow.promise().broken(judged, faults, flow.recordsPerPoll());
+            if (schedule.landedLate) {
+                broken = joined(broken, "a fault landed after the input was done (more records needed)");
+            }
+            return new CellResult(flow.name(), fault.label, broken == null ? "pass" : "fail", c.in(), c.out(),
+                    c.deadLettered(), c.duplicates(), c.missing(), wrong, note, stall, faults, runSeed, context.seed(),
+                    seconds(started), broken == null ? schedule.log.toString().trim() : broken);
+        } catch (Throwable e) {
+            e.printStackTrace(System.out);
+            return new CellResult(flow.name(), fault.label, "fail", context.records(), 0, 0, 0, 0, 0, "", 0, 0, runSeed,
+                    context.seed(), seconds(started), "error: " + e);
+        } finally {
+            apps.forEach(AppProcess::close);
+            if (!broker.isRunning()) {
+                broker.start();
+            }
+        }
+    }
+
+    private long committedTotal(PreparedCell cell) {
+        return kafka.committed(cell.source().group(), cell.source().topic()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static String joined(String a, String b) {
+        return a == null || a.isEmpty() ? b : a + "; " + b;
+    }
+
+    private static double seconds(long startedNanos) {
+        return Math.round((System.nanoTime() - startedNanos) / 1e8) / 10.0;
+    }
+
+    /** The fault schedule of one cell: where (committed progress) each fault lands, and injecting it. */
+    private final class Schedule {
+        private final PreparedCell cell;
+        private final List<AppProcess> apps;
+        private final LongSupplier progress;
+        private final long total;
+        private final Duration bound;
+        private final Random random;
+        private final StringBuilder log = new StringBuilder();
+        private boolean landedLate;
+        private long committedPastPoison;
+
+        Schedule(PreparedCell cell, List<AppProcess> apps, LongSupplier progress, long total, Duration bound, Random random) {
+            this.cell = cell;
+            this.apps = apps;
+            this.progress = progress;
+            this.total = total;
+            this.bound = bound;
+            this.random = random;
+        }
+
+        /** Injects the column's fault(s); returns how many were injected. */
+        int inject(Fault fault) {
+            AppProcess first = startInstance();
+            switch (fault) {
+                case ZOMBIE -> {
+                    startInstance();
+                    awaitProgress(target(0, 1));
+                    await().atMost(bound).ignoreExceptions().until(() -> kafka.groupMembers(cell.source().group()) == 2);
+                    first.pause();
+                    long frozenAt = mark("SIGSTOP one of two instances");
+                    await().atMost(bound).ignoreExceptions().until(() -> kafka.groupMembers(cell.source().group()) == 1);
+                    awaitProgress(frozenAt + Math.max(1, (total - frozenAt) / 3));
+                    first.resume();
+                    mark("SIGCONT");
+                    return 1;
+                }
+                case REBALANCE -> {
+                    awaitProgress(target(0, 2));
+                    mark("second instance starts");
+                    AppProcess second = startInstance();
+                    await().atMost(bound).ignoreExceptions().until(() -> kafka.groupMembers(cell.source().group()) == 2);
+                    awaitProgress(target(1, 2));
+                    mark("second instance SIGTERM");
+                    second.stop();
+                    return 2;
+                }
+                case DLQ_UNWRITABLE -> {
+                    await().atMost(bound).pollInterval(Duration.ofMillis(100))
+                            .until(() -> DLQ_FAILURE.matcher(first.output()).results().count() >= 3);
+                    committedPastPoison = cell.committedPastPoison();
+                    mark("three dead-letter writes failed; DLQ topic repaired");
+                    cell.repairDeadLetterTopic();
+                    return 1;
+                }
+                default -> {
+                    List<Fault> steps = switch (fault) {
+                        case RANDOM -> List.of(draw(), draw(), draw());
+                        case POISON -> List.of(Fault.APP_SIGKILL);
+                        default -> List.of(fault);
+                    };
+                    for (int i = 0; i < steps.size(); i++) {
+                        awaitProgress(target(i, steps.size()));
+                        mark(steps.get(i).label);
+                        single(steps.get(i));
+                    }
+                    return steps.size();
+                }
+            }
+        }
+
+        private Fault draw() {
+            Fault[] choices = {Fault.APP_SIGKILL, Fault.APP_SIGTERM, Fault.BROKER_RESTART};
+            return choices[random.nextInt(choices.length)];
+        }
+
+        private void single(Fault fault) {
+            AppProcess running = apps.get(apps.size() - 1);
+            switch (fault) {
+                case APP_SIGKILL -> {
+                    running.kill();
+                    startInstance();
+                }
+                case APP_SIGTERM -> {
+                    running.stop();
+                    startInstance();
+                }
+                case BROKER_RESTART -> {
+                    broker.kill();
+                    broker.restart();
+                }
+                default -> throw new IllegalArgumentException(fault.name());
+            }
+        }
+
+        /** The k-th of n fault points: evenly spread over the input, moved by up to a quarter of a step by the seed. */
+        private long target(int k, int n) {
+            long step = total / (n + 1);
+            return Math.max(1, step * (k + 1) + (long) ((random.nextDouble() - 0.5) * step / 2));
+        }
+
+        private void awaitProgress(long target) {
+            await().atMost(bound).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                    .until(() -> progress.getAsLong() >= target);
+        }
+
+        private long mark(String what) {
+            long at = progress.getAsLong();
+            landedLate |= at >= total;
+            log.append(what).append(" at ").append(at).append("; ");
+            return at;
+        }
+
+        private AppProcess startInstance() {
+            Map<String, String> settings = cell.settings();
+            String name = SequencedFlow.unique("guarantees-" + cell.source().group());
+            AppProcess app = AppProcess.start(name, settings, cell.env());
+            apps.add(app);
+            return app;
+        }
+    }
+}

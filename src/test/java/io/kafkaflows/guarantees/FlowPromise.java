@@ -1,0 +1,39 @@
+package io.kafkaflows.guarantees;
+
+/**
+ * What a flow promises under any fault, stated once and judged against each cell's {@link Counts}.
+ * <ul>
+ * <li>exactly-once: no duplicate, nothing missing, each key's records in order (read_committed);</li>
+ * <li>at-least-once: nothing missing (every input in the output or dead-lettered, never both); duplicates at most
+ * one poll ({@code max-poll-records}) per fault injected;</li>
+ * <li>windows: every window the Kafka Streams oracle emits over the same input is emitted once, with the oracle's
+ * values, and no other window.</li>
+ * </ul>
+ */
+public enum FlowPromise {
+    EXACTLY_ONCE("exactly-once: 0 duplicates, 0 missing, each key's records in order (read_committed)"),
+    AT_LEAST_ONCE("at-least-once: 0 missing (every input processed or dead-lettered, never both); duplicates at most one poll (max-poll-records) per fault"),
+    ORACLE_WINDOWS("windows: every window equal to the Kafka Streams oracle's over the same input, none missing, none emitted twice, none extra");
+
+    public final String statement;
+
+    FlowPromise(String statement) {
+        this.statement = statement;
+    }
+
+    /** Null when the counts keep the promise, otherwise what broke it. */
+    public String broken(Counts c, int faults, int recordsPerPoll) {
+        StringBuilder why = new StringBuilder();
+        if (c.missing() > 0) {
+            why.append(c.missing()).append(" missing; ");
+        }
+        if (c.wrong() > 0) {
+            why.append(c.wrong()).append(' ').append(c.note()).append("; ");
+        }
+        long allowed = this == AT_LEAST_ONCE ? (long) Math.max(1, faults) * recordsPerPoll : 0;
+        if (c.duplicates() > allowed) {
+            why.append(c.duplicates()).append(" duplicates (promise: at most ").append(allowed).append("); ");
+        }
+        return why.isEmpty() ? null : why.substring(0, why.length() - 2);
+    }
+}

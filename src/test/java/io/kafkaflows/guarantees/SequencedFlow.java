@@ -1,0 +1,183 @@
+package io.kafkaflows.guarantees;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.kafkaflows.testsupport.HttpSinkServer;
+import io.kafkaflows.testsupport.TestKafka;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * The rows whose input is {@link SequencedInput}: the consumer flow (per record and in batch mode, output to an HTTP
+ * sink), the stream transform and exactly-once (output to a topic, read with an independent read_committed reader up
+ * to its end offsets). Dead letters go to the cell's own DLQ topic (flows.dlq.topic).
+ */
+public final class SequencedFlow implements FlowUnderTest {
+
+    public enum Kind { CONSUMER, CONSUMER_BATCH, TRANSFORM, EXACTLY_ONCE }
+
+    private static final int PER_POLL = 50;
+
+    private final Kind kind;
+
+    public SequencedFlow(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public String name() {
+        return switch (kind) {
+            case CONSUMER -> "consumer (per record)";
+            case CONSUMER_BATCH -> "consumer (batch mode)";
+            case TRANSFORM -> "stream transform";
+            case EXACTLY_ONCE -> "exactly-once";
+        };
+    }
+
+    @Override
+    public FlowPromise promise() {
+        return kind == Kind.EXACTLY_ONCE ? FlowPromise.EXACTLY_ONCE : FlowPromise.AT_LEAST_ONCE;
+    }
+
+    @Override
+    public int recordsPerPoll() {
+        return PER_POLL;
+    }
+
+    @Override
+    public Applicability applies(Fault fault) {
+        return Applicability.APPLIES;
+    }
+
+    @Override
+    public PreparedCell prepare(CellContext context) {
+        return new Cell(context);
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private final class Cell implements PreparedCell {
+        private final TestKafka kafka;
+        private final CellContext context;
+        private final String input;
+        private final String dlq;
+        private final String group;
+        private final String output;
+        private final HttpSinkServer sink;
+        private final SequencedInput records;
+
+        Cell(CellContext context) {
+            this.context = context;
+            this.kafka = context.kafka();
+            String id = kind.name().toLowerCase().replace('_', '-');
+            input = kafka.createTopic(unique(id + "-in"), context.partitions(), Map.of());
+            boolean unwritable = context.fault() == Fault.DLQ_UNWRITABLE;
+            dlq = kafka.createTopic(unique(id + "-dlq"), 1, unwritable ? Map.of("max.message.bytes", "8192") : Map.of());
+            group = unique(id + "-group");
+            boolean consumer = kind == Kind.CONSUMER || kind == Kind.CONSUMER_BATCH;
+            output = consumer ? null : kafka.createTopic(unique(id + "-out"), context.partitions(), Map.of());
+            sink = consumer ? new HttpSinkServer() : null;
+            records = SequencedInput.write(kafka, input, context.records(), context.poisoned(), unwritable, context.seed());
+        }
+
+        @Override
+        public Map<String, String> settings() {
+            Map<String, String> s = new HashMap<>(context.appSettings().get());
+            s.put("flows.dlq.topic", dlq);
+            s.put("flows.dlq.failure-backoff-ms", "300");
+            s.put("flows.errors.initial-delay", "10");
+            s.put("flows.errors.max-delay", "50");
+            String prefix = switch (kind) {
+                case CONSUMER, CONSUMER_BATCH -> "flows.consumer.";
+                case TRANSFORM -> "flows.transform.";
+                case EXACTLY_ONCE -> "flows.eos.";
+            };
+            s.put(prefix + "max-poll-records", String.valueOf(PER_POLL));
+            s.put(prefix + "group-id", group);
+            if (sink != null) {
+                s.put("flows.consumer.topic", input);
+                s.put("flows.consumer.sink", sink.uri());
+                s.put("flows.consumer.batch", String.valueOf(kind == Kind.CONSUMER_BATCH));
+                s.put("flows.consumer.batch-size", String.valueOf(PER_POLL));
+            } else {
+                s.put(prefix + "input-topic", input);
+                s.put(prefix + "output-topic", output);
+            }
+            if (kind == Kind.EXACTLY_ONCE) {
+                s.put("flows.eos.transactional-id", unique("eos-tx"));
+                s.put("flows.eos.max-records-per-transaction", String.valueOf(PER_POLL));
+            }
+            return s;
+        }
+
+        @Override
+        public Source source() {
+            return new Source(input, group, records.total());
+        }
+
+        @Override
+        public long committedPastPoison() {
+            long past = 0;
+            for (Map.Entry<Integer, Long> e : kafka.committed(group, input).entrySet()) {
+                Long poison = records.firstPoisonOffsets().get(e.getKey());
+                past += poison != null && e.getValue() > poison ? e.getValue() - poison : 0;
+            }
+            return past;
+        }
+
+        @Override
+        public void repairDeadLetterTopic() {
+            try {
+                kafka.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq),
+                        List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET))))
+                        .all().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not raise max.message.bytes of " + dlq, e);
+            }
+        }
+
+        @Override
+        public Counts count() {
+            List<Integer> dead = new ArrayList<>();
+            kafka.awaitTransactionsDecided(dlq, Duration.ofSeconds(120));
+            kafka.readToEnd(dlq, "read_committed").forEach(r -> dead.add(SequencedInput.poisonSeqOf(text(r.value()))));
+            List<Integer> processed = new ArrayList<>();
+            long outOfOrder = 0;
+            if (sink != null) {
+                sink.received().forEach(body -> processed.add(SequencedInput.seqOf(body)));
+            } else {
+                kafka.awaitTransactionsDecided(output, Duration.ofSeconds(120));
+                Map<String, Integer> lastByKey = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : kafka.readToEnd(output, "read_committed")) {
+                    int seq = SequencedInput.seqOf(text(r.value()));
+                    processed.add(seq);
+                    Integer previous = lastByKey.put(text(r.key()), seq);
+                    outOfOrder += kind == Kind.EXACTLY_ONCE && previous != null && previous >= seq ? 1 : 0;
+                }
+            }
+            return records.tally(processed, dead, outOfOrder);
+        }
+
+        @Override
+        public void close() {
+            if (sink != null) {
+                sink.close();
+            }
+        }
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}
