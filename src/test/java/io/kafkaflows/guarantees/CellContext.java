@@ -1,5 +1,6 @@
 package io.kafkaflows.guarantees;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -7,9 +8,9 @@ import io.kafkaflows.testsupport.TestKafka;
 
 /**
  * What a flow needs to set up one cell: the broker's clients, the fault (poison cells change the input), the size,
- * the cell's seed, and fresh -D settings for an app instance (own ports, short session timeout, nothing shared).
+ * how long writing the input takes (it is written while the app runs), the cell's seed, and fresh -D settings for an app instance (own ports, short session timeout, nothing shared).
  */
-public record CellContext(TestKafka kafka, Fault fault, int records, int partitions, long seed,
+public record CellContext(TestKafka kafka, Fault fault, int records, int partitions, Duration inputSpan, long seed,
                           Supplier<Map<String, String>> appSettings) {
 
     public boolean poisoned() {

@@ -2,6 +2,7 @@ package io.kafkaflows.guarantees;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -18,7 +19,8 @@ import static org.awaitility.Awaitility.await;
  * Runs one cell: a fresh {@link PreparedCell} (own topics, group, input), the packaged app as child process(es),
  * the fault injected at seeded points of the committed progress, then the flow run to the end (every input offset
  * committed), the instances stopped and the outputs counted by independent readers and judged against the flow's
- * promise. A cell that errors is a failed cell, published with its error.
+ * promise (the time that reading takes, open transactions of killed producers included, is the cell's read
+ * seconds). A cell that errors is a failed cell, published with its error.
  */
 final class CellRunner {
 
@@ -40,8 +42,9 @@ final class CellRunner {
             long total = cell.source().records();
             Duration bound = Duration.ofSeconds(120 + total / 200);
             LongSupplier progress = () -> committedTotal(cell);
+            PacedProducer input = PacedProducer.start(kafka, cell.input(), context.inputSpan());
             ProgressWatch watch = ProgressWatch.start(progress, total);
-            Schedule schedule = new Schedule(cell, apps, progress, total, bound, random);
+            Schedule schedule = new Schedule(cell, apps, progress, total, bound, random, input);
             int faults = schedule.inject(fault);
             await().atMost(bound.multipliedBy(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .until(() -> progress.getAsLong() >= total);
@@ -49,7 +52,10 @@ final class CellRunner {
             for (AppProcess app : apps) {
                 app.stop();
             }
+            cell.written(input.await(bound));
+            long countStarted = System.nanoTime();
             Counts c = cell.count();
+            double readSeconds = seconds(countStarted);
             long wrong = c.wrong() + schedule.committedPastPoison;
             String note = schedule.committedPastPoison > 0
                     ? joined(c.note(), schedule.committedPastPoison + " committed past a poison record whose dead letter failed") : c.note();
@@ -59,11 +65,11 @@ final class CellRunner {
                 broken = joined(broken, "a fault landed after the input was done (more records needed)");
             }
             return new CellResult(flow.name(), fault.label, broken == null ? "pass" : "fail", c.in(), c.out(),
-                    c.deadLettered(), c.duplicates(), c.missing(), wrong, note, stall, faults, runSeed, context.seed(),
+                    c.deadLettered(), c.duplicates(), c.missing(), wrong, note, stall, readSeconds, faults, runSeed, context.seed(),
                     seconds(started), broken == null ? schedule.log.toString().trim() : broken);
         } catch (Throwable e) {
             e.printStackTrace(System.out);
-            return new CellResult(flow.name(), fault.label, "fail", context.records(), 0, 0, 0, 0, 0, "", 0, 0, runSeed,
+            return new CellResult(flow.name(), fault.label, "fail", context.records(), 0, 0, 0, 0, 0, "", 0, 0, 0, runSeed,
                     context.seed(), seconds(started), "error: " + e);
         } finally {
             apps.forEach(AppProcess::close);
@@ -94,10 +100,14 @@ final class CellRunner {
         private final Duration bound;
         private final Random random;
         private final StringBuilder log = new StringBuilder();
+        private final String transactionalIdPrefix = SequencedFlow.unique("guarantees-tx");
         private boolean landedLate;
         private long committedPastPoison;
+        private final PacedProducer input;
 
-        Schedule(PreparedCell cell, List<AppProcess> apps, LongSupplier progress, long total, Duration bound, Random random) {
+        Schedule(PreparedCell cell, List<AppProcess> apps, LongSupplier progress, long total, Duration bound, Random random,
+                 PacedProducer input) {
+            this.input = input;
             this.cell = cell;
             this.apps = apps;
             this.progress = progress;
@@ -108,10 +118,10 @@ final class CellRunner {
 
         /** Injects the column's fault(s); returns how many were injected. */
         int inject(Fault fault) {
-            AppProcess first = startInstance();
+            AppProcess first = startInstance(0);
             switch (fault) {
                 case ZOMBIE -> {
-                    startInstance();
+                    startInstance(1);
                     awaitProgress(target(0, 1));
                     await().atMost(bound).ignoreExceptions().until(() -> kafka.groupMembers(cell.source().group()) == 2);
                     first.pause();
@@ -123,11 +133,11 @@ final class CellRunner {
                     return 1;
                 }
                 case REBALANCE -> {
-                    awaitProgress(target(0, 2));
+                    awaitProgress(target(0, 3));
                     mark("second instance starts");
-                    AppProcess second = startInstance();
+                    AppProcess second = startInstance(1);
                     await().atMost(bound).ignoreExceptions().until(() -> kafka.groupMembers(cell.source().group()) == 2);
-                    awaitProgress(target(1, 2));
+                    awaitProgress(Math.min(target(1, 3), progress.getAsLong() + total / 10));
                     mark("second instance SIGTERM");
                     second.stop();
                     return 2;
@@ -135,6 +145,7 @@ final class CellRunner {
                 case DLQ_UNWRITABLE -> {
                     await().atMost(bound).pollInterval(Duration.ofMillis(100))
                             .until(() -> DLQ_FAILURE.matcher(first.output()).results().count() >= 3);
+                    cell.written(input.await(bound));
                     committedPastPoison = cell.committedPastPoison();
                     mark("three dead-letter writes failed; DLQ topic repaired");
                     cell.repairDeadLetterTopic();
@@ -166,11 +177,11 @@ final class CellRunner {
             switch (fault) {
                 case APP_SIGKILL -> {
                     running.kill();
-                    startInstance();
+                    startInstance(0);
                 }
                 case APP_SIGTERM -> {
                     running.stop();
-                    startInstance();
+                    startInstance(0);
                 }
                 case BROKER_RESTART -> {
                     broker.kill();
@@ -198,8 +209,13 @@ final class CellRunner {
             return at;
         }
 
-        private AppProcess startInstance() {
-            Map<String, String> settings = cell.settings();
+        /**
+         * Starts app instance {@code identity}: 0 is the first instance (restarted as itself after SIGKILL or SIGTERM,
+         * with the same transactional ids, so it fences its dead predecessor), 1 the second one.
+         */
+        private AppProcess startInstance(int identity) {
+            Map<String, String> settings = new HashMap<>(cell.settings());
+            settings.put("flows.eos.transactional-id", transactionalIdPrefix + "-" + identity);
             String name = SequencedFlow.unique("guarantees-" + cell.source().group());
             AppProcess app = AppProcess.start(name, settings, cell.env());
             apps.add(app);

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * counted by independent readers and judged against the flow's promise. Run by {@code bench/guarantees}
  * (Maven profile {@code guarantees}); settings: {@code guarantees.mode} (quick|full), {@code guarantees.seed},
  * {@code guarantees.cells}, {@code guarantees.commit}. Writes target/guarantees/results.json and guarantees.md;
- * a full run also writes docs/guarantees.md. Fails when any cell breaks its promise, after publishing it.
+ * a full run of every cell also replaces the generated block of docs/guarantees.md. Fails when any cell breaks its promise, after publishing it.
  */
 class GuaranteeMatrix extends KafkaTestSupport {
 
@@ -38,7 +38,7 @@ class GuaranteeMatrix extends KafkaTestSupport {
                 } else if (plan.includes(row.getKey(), fault)) {
                     long cellSeed = seed * 31 + (row.getKey() + "/" + fault.name()).hashCode();
                     CellContext context = new CellContext(kafka(), fault, plan.records(row.getKey()),
-                            plan.partitions(row.getKey()), cellSeed,
+                            plan.partitions(row.getKey()), plan.inputSpan(), cellSeed,
                             () -> childAppSettings(unique("unused-consumer"), unique("unused-group")));
                     System.out.printf("guarantees: %s x %s (seed %d) ...%n", flow.name(), fault.label, seed);
                     CellResult result = runner.run(flow, fault, context, seed);
@@ -50,11 +50,11 @@ class GuaranteeMatrix extends KafkaTestSupport {
         }
         String mode = plan.quick ? "quick" : "full";
         MatrixReport report = new MatrixReport(mode, System.getProperty("guarantees.commit", "unknown"), date, seed,
-                plan.sizes(), plan.flows(), cells);
+                plan.sizes(), plan.inputSpan(), plan.flows(), cells);
         report.writeJson(Path.of("target", "guarantees", "results.json"));
         report.writeMarkdown(Path.of("target", "guarantees", "guarantees.md"));
-        if (!plan.quick) {
-            report.writeMarkdown(Path.of("docs", "guarantees.md"));
+        if (plan.publishes()) {
+            report.publish(Path.of("docs", "guarantees.md"));
         }
         List<CellResult> failed = cells.stream().filter(CellResult::failed).toList();
         assertTrue(failed.isEmpty(), failed.size() + " cell(s) broke their promise (seed " + seed + "): " + failed);

@@ -1,5 +1,6 @@
 package io.kafkaflows.guarantees;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,12 +48,22 @@ final class MatrixPlan {
         return only.isEmpty() ? !quick || QUICK.contains(id) : only.contains(id);
     }
 
+    /** Only a full run of every cell replaces the matrix in docs/guarantees.md. */
+    boolean publishes() {
+        return !quick && only.isEmpty();
+    }
+
     int records(String row) {
         boolean big = row.equals("exactly-once") || row.equals("window");
         if (quick) {
             return big ? 3_000 : 2_000;
         }
         return big ? 100_000 : 20_000;
+    }
+
+    /** Each cell's input is written over this time while the app runs. */
+    Duration inputSpan() {
+        return Duration.ofSeconds(quick ? 15 : 60);
     }
 
     int partitions(String row) {

@@ -1,8 +1,12 @@
 package io.kafkaflows.guarantees;
 
+import java.util.List;
 import java.util.Map;
 
-/** One cell, set up: its input written, its topics and group its own. */
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/** One cell, set up: its topics and group its own, its input ready to be written. */
 public interface PreparedCell extends AutoCloseable {
 
     /** -D settings for one more app instance (own ports each call; same topics and group). */
@@ -19,7 +23,17 @@ public interface PreparedCell extends AutoCloseable {
 
     Source source();
 
-    /** For the DLQ-unwritable cell: inputs committed past a poison record while its dead letter could not be written. */
+    /** The input, in the order the runner writes it (while the app runs, see {@link PacedProducer}). */
+    List<ProducerRecord<byte[], byte[]>> input();
+
+    /** Called with the input's metadata once all of it is written. */
+    default void written(List<RecordMetadata> metadata) {
+    }
+
+    /**
+     * For the DLQ-unwritable cell, once the input is written: inputs committed past a poison record while its dead
+     * letter could not be written.
+     */
     default long committedPastPoison() {
         return 0;
     }

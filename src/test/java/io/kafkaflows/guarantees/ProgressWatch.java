@@ -33,13 +33,15 @@ final class ProgressWatch implements Runnable {
         long last = 0;
         long since = 0;
         while (running) {
-            long now = System.nanoTime();
             long value = sample(last);
+            // after the sample: a sample blocked while the broker is down is part of the stall
+            long now = System.nanoTime();
+            if (last > 0 && last < total) {
+                longestNanos = Math.max(longestNanos, now - since);
+            }
             if (value > last) {
                 last = value;
                 since = now;
-            } else if (last > 0 && last < total) {
-                longestNanos = Math.max(longestNanos, now - since);
             }
             if (last >= total) {
                 return;

@@ -14,6 +14,8 @@ import io.kafkaflows.testsupport.TestKafka;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
@@ -88,7 +90,7 @@ public final class SequencedFlow implements FlowUnderTest {
             boolean consumer = kind == Kind.CONSUMER || kind == Kind.CONSUMER_BATCH;
             output = consumer ? null : kafka.createTopic(unique(id + "-out"), context.partitions(), Map.of());
             sink = consumer ? new HttpSinkServer() : null;
-            records = SequencedInput.write(kafka, input, context.records(), context.poisoned(), unwritable, context.seed());
+            records = SequencedInput.build(input, context.records(), context.poisoned(), unwritable, context.seed());
         }
 
         @Override
@@ -115,7 +117,6 @@ public final class SequencedFlow implements FlowUnderTest {
                 s.put(prefix + "output-topic", output);
             }
             if (kind == Kind.EXACTLY_ONCE) {
-                s.put("flows.eos.transactional-id", unique("eos-tx"));
                 s.put("flows.eos.max-records-per-transaction", String.valueOf(PER_POLL));
             }
             return s;
@@ -124,6 +125,16 @@ public final class SequencedFlow implements FlowUnderTest {
         @Override
         public Source source() {
             return new Source(input, group, records.total());
+        }
+
+        @Override
+        public List<ProducerRecord<byte[], byte[]>> input() {
+            return records.records();
+        }
+
+        @Override
+        public void written(List<RecordMetadata> metadata) {
+            records.written(metadata);
         }
 
         @Override

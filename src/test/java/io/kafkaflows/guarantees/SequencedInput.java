@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.kafkaflows.testsupport.TestKafka;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -30,12 +29,14 @@ public final class SequencedInput {
     private final int total;
     private final Set<Integer> poison = new TreeSet<>();
     private final Map<Integer, Long> firstPoisonOffset = new HashMap<>();
+    private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
 
     private SequencedInput(int total) {
         this.total = total;
     }
 
-    public static SequencedInput write(TestKafka kafka, String topic, int total, boolean poisoned, boolean hugePoison, long seed) {
+    /** The input, not yet written (see {@link #records()} and {@link #written}). */
+    public static SequencedInput build(String topic, int total, boolean poisoned, boolean hugePoison, long seed) {
         SequencedInput input = new SequencedInput(total);
         String noise = null;
         if (hugePoison) {
@@ -43,7 +44,6 @@ public final class SequencedInput {
             new Random(seed).nextBytes(bytes);
             noise = Base64.getEncoder().encodeToString(bytes);
         }
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
             boolean bad = poisoned && i % 10 == 0;
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, utf8("key-" + (i % 30)),
@@ -54,15 +54,22 @@ public final class SequencedInput {
                     r.headers().add("noise", utf8(noise));
                 }
             }
-            records.add(r);
-        }
-        List<RecordMetadata> written = kafka.produce(records);
-        for (int i = 0; i < total; i++) {
-            if (input.poison.contains(i)) {
-                input.firstPoisonOffset.merge(written.get(i).partition(), written.get(i).offset(), Math::min);
-            }
+            input.records.add(r);
         }
         return input;
+    }
+
+    public List<ProducerRecord<byte[], byte[]>> records() {
+        return records;
+    }
+
+    /** Takes the metadata of the written records (in input order): where each partition's first poison landed. */
+    public void written(List<RecordMetadata> written) {
+        for (int i = 0; i < total; i++) {
+            if (poison.contains(i)) {
+                firstPoisonOffset.merge(written.get(i).partition(), written.get(i).offset(), Math::min);
+            }
+        }
     }
 
     public int total() {

@@ -15,12 +15,14 @@ import io.kafkaflows.window.WindowInputGenerator;
 import io.kafkaflows.window.WindowResultRow;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The windowed-aggregation row: generated input (30 keys, out-of-order and late records, tumbling 10 s windows with
  * 3 s grace; {@link WindowInputGenerator}), the same input aggregated by the Kafka Streams oracle
  * ({@link KafkaStreamsWindowOracle}, exactly_once_v2, suppress until the window closes) and the flow's emitted
- * windows compared with the oracle's, window for window, read_committed.
+ * windows compared with the oracle's, window for window, read_committed. The oracle reads the input topic after the
+ * cell, when all of it is written.
  */
 public final class WindowFlow implements FlowUnderTest {
 
@@ -61,10 +63,6 @@ public final class WindowFlow implements FlowUnderTest {
         long base = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / 60_000 * 60_000;
         List<ProducerRecord<byte[], byte[]>> records = WindowInputGenerator.generate(input, context.partitions(),
                 context.seed(), 30, context.records(), base, WINDOWS);
-        kafka.produce(records);
-        KafkaStreamsWindowOracle.run(kafka.bootstrapServers(), kafka.admin(), input, oracleOutput, WINDOWS,
-                Duration.ofSeconds(120 + context.records() / 500));
-        List<WindowResultRow> expected = rows(kafka, oracleOutput);
         return new PreparedCell() {
             @Override
             public Map<String, String> settings() {
@@ -87,7 +85,20 @@ public final class WindowFlow implements FlowUnderTest {
             }
 
             @Override
+            public List<ProducerRecord<byte[], byte[]>> input() {
+                return records;
+            }
+
+            /** The oracle runs over the same input topic once all of it is written. */
+            @Override
+            public void written(List<RecordMetadata> metadata) {
+                KafkaStreamsWindowOracle.run(kafka.bootstrapServers(), kafka.admin(), input, oracleOutput, WINDOWS,
+                        Duration.ofSeconds(120 + context.records() / 500));
+            }
+
+            @Override
             public Counts count() {
+                List<WindowResultRow> expected = rows(kafka, oracleOutput);
                 List<WindowResultRow> actual = rows(kafka, output);
                 kafka.awaitTransactionsDecided(late, Duration.ofSeconds(120));
                 long lateRecords = kafka.readToEnd(late, "read_committed").size();
