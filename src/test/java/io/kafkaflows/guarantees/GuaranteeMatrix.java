@@ -38,7 +38,7 @@ class GuaranteeMatrix extends KafkaTestSupport {
                 } else if (plan.includes(row.getKey(), fault)) {
                     long cellSeed = seed * 31 + (row.getKey() + "/" + fault.name()).hashCode();
                     CellContext context = new CellContext(kafka(), fault, plan.records(row.getKey()),
-                            plan.partitions(row.getKey()), plan.inputSpan(), cellSeed,
+                            plan.partitions(row.getKey()), plan.inputSpan(fault), cellSeed,
                             () -> childAppSettings(unique("unused-consumer"), unique("unused-group")));
                     System.out.printf("guarantees: %s x %s (seed %d) ...%n", flow.name(), fault.label, seed);
                     CellResult result = runner.run(flow, fault, context, seed);
@@ -50,7 +50,7 @@ class GuaranteeMatrix extends KafkaTestSupport {
         }
         String mode = plan.quick ? "quick" : "full";
         MatrixReport report = new MatrixReport(mode, System.getProperty("guarantees.commit", "unknown"), date, seed,
-                plan.sizes(), plan.inputSpan(), plan.flows(), cells);
+                plan.sizes(), plan.inputSpan(Fault.APP_SIGKILL), plan.flows(), cells);
         report.writeJson(Path.of("target", "guarantees", "results.json"));
         report.writeMarkdown(Path.of("target", "guarantees", "guarantees.md"));
         if (plan.publishes()) {

@@ -61,9 +61,14 @@ final class MatrixPlan {
         return big ? 100_000 : 20_000;
     }
 
-    /** Each cell's input is written over this time while the app runs. */
-    Duration inputSpan() {
-        return Duration.ofSeconds(quick ? 15 : 60);
+    /**
+     * Each cell's input is written over this time while the app runs: long enough for the fault's app starts and
+     * group joins to land mid-stream (a rebalance starts a second JVM and waits for it to join; the random schedule
+     * injects three faults).
+     */
+    Duration inputSpan(Fault fault) {
+        boolean slow = fault == Fault.REBALANCE || fault == Fault.RANDOM;
+        return Duration.ofSeconds((quick ? 15 : 60) * (slow ? 2 : 1));
     }
 
     int partitions(String row) {
