@@ -68,7 +68,7 @@ final class MatrixPlan {
      */
     Duration inputSpan(Fault fault) {
         boolean slow = fault == Fault.REBALANCE || fault == Fault.RANDOM;
-        return Duration.ofSeconds((quick ? 15 : 60) * (slow ? 2 : 1));
+        return Duration.ofSeconds((quick ? 15 : 30) * (slow ? 2 : 1));
     }
 
     int partitions(String row) {
