@@ -1,9 +1,12 @@
 package io.kafkaflows.broker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The product's {@link KafkaBrokerLauncher} with what only tests need: SIGKILL ({@link #kill()}) and
@@ -50,6 +53,30 @@ public final class TestBrokerLauncher extends KafkaBrokerLauncher {
     @Override
     public synchronized void kill() {
         super.kill();
+    }
+
+    /** SIGSTOP: the broker freezes, its sockets open, so every request to it times out (not refused). */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: the frozen broker goes on where it stopped. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Stops (if running) and starts again on the same ports with the same data. */

@@ -24,6 +24,9 @@ import static org.awaitility.Awaitility.await;
  */
 final class CellRunner {
 
+    /** The app's camel.component.kafka.request-timeout-ms (application.properties) and how its clients say so. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern TIMED_OUT = Pattern.compile("TimeoutException|timed out|Disconnecting from node");
     private static final Pattern DLQ_FAILURE = Pattern.compile("is not writable|RecordTooLargeException");
 
     private final TestKafka kafka;
@@ -186,6 +189,21 @@ final class CellRunner {
                 case BROKER_RESTART -> {
                     broker.kill();
                     broker.restart();
+                }
+                case COORDINATOR_TIMEOUT -> {
+                    int seen = running.output().length();
+                    long frozen = System.nanoTime();
+                    broker.pause();
+                    try {
+                        // frozen past the request timeout until the app saw it (or three request timeouts went by)
+                        await().atMost(bound).pollInterval(Duration.ofMillis(200)).until(() -> {
+                            long frozenFor = System.nanoTime() - frozen;
+                            return frozenFor > REQUEST_TIMEOUT.toNanos() && (frozenFor > 3 * REQUEST_TIMEOUT.toNanos()
+                                    || TIMED_OUT.matcher(running.output().substring(seen)).find());
+                        });
+                    } finally {
+                        broker.resume();
+                    }
                 }
                 default -> throw new IllegalArgumentException(fault.name());
             }

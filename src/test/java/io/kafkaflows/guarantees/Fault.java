@@ -15,7 +15,7 @@ public enum Fault {
     DLQ_UNWRITABLE("DLQ unwritable", "poison records whose dead letters the DLQ topic rejects (record too large), then the topic is fixed", true),
     RANDOM("seeded random schedule", "three faults drawn from app SIGKILL, SIGTERM and broker SIGKILL + restart by the seed", true),
     CLUSTER_LEADER_KILL("leader/coordinator SIGKILL (3 nodes)", "not injected by this runner yet", false),
-    COORDINATOR_TIMEOUT("coordinator timeouts", "broker SIGSTOPped past request.timeout.ms; not injected by this runner yet", false);
+    COORDINATOR_TIMEOUT("coordinator timeouts", "the single broker (group and transaction coordinator) SIGSTOPped until the app's requests time out (past request.timeout.ms), then SIGCONT", true);
 
     public final String label;
     public final String description;
