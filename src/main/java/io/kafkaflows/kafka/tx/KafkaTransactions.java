@@ -264,20 +264,26 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             throw new TransactionAbortedException("the transaction of route " + routeId + " was aborted earlier in this"
                     + " poll; the route re-reads from the last committed offsets", null);
         }
+        ConsumerTransaction tx = transactionFor(routeId, record.consumer());
+        tx.beginIfNeeded();
+        current.set(tx);
+        return tx;
+    }
+
+    /** The consumer's transaction state; its producer is created (initTransactions: fences the id's last holder). */
+    ConsumerTransaction transactionFor(String routeId, Consumer<?, ?> consumer) {
         ConsumerTransaction tx = transactions.get(routeId);
-        if (tx != null && tx.consumer != record.consumer()) {
+        if (tx != null && tx.consumer != consumer) {
             // camel-kafka replaced its consumer (after an error): the new producer below fences the old one
             failures.close(tx);
             tx = null;
         }
         if (tx == null) {
             String transactionalId = transactionalIdPrefix + "-" + routeId;
-            tx = new ConsumerTransaction(routeId, record.consumer(), transactionalId,
+            tx = new ConsumerTransaction(routeId, consumer, transactionalId,
                     TransactionalProducerFactory.initialised(camelContext, transactionalId));
             transactions.put(routeId, tx);
         }
-        tx.beginIfNeeded();
-        current.set(tx);
         return tx;
     }
 

@@ -1,5 +1,9 @@
 package io.kafkaflows.kafka.tx;
 
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConsumer;
@@ -18,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * consumer thread. When the consumer's transaction failed outside a record, it makes the consumer rejoin its group
  * ({@link TransactionalSubscribeAdapter#rejoin}) so the aborted records are read again, also when no more come.
  * It marks the route's exchanges {@link #isTransactional transactional}, so shared error handling writes their dead
- * letters into the transaction.
+ * letters into the transaction. After the first poll of each consumer, before any record, it creates the
+ * consumer's transactional producer ({@link #initProducer}), so a restarted instance fences its dead predecessor.
  */
 public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
 
@@ -27,6 +32,8 @@ public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
     private static final String TRANSACTIONAL = "kafkaflowsTransactional";
 
     private KafkaTransactions transactions;
+    /** Consumers whose producer was created here (or refused for good): each one once, retried while Kafka is away. */
+    private final Set<Consumer<?, ?>> initialised = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /** Whether the exchange comes from a route with this policy: its outputs and offsets commit in a transaction. */
     public static boolean isTransactional(Exchange exchange) {
@@ -47,6 +54,28 @@ public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
                 TransactionalSubscribeAdapter.class);
     }
 
+    /**
+     * Creates the consumer's transactional producer ({@code initTransactions} with the route's stable id) before its
+     * first record, as Kafka Streams does when tasks are assigned: that fences a dead predecessor and aborts its open
+     * transaction. A first record may otherwise never come: killed between {@code sendOffsetsToTransaction} and the
+     * commit, the predecessor leaves the group's offsets pending, and a read_committed consumer cannot learn its
+     * position until the coordinator aborts that transaction (transaction.timeout.ms, 60 s, later). A failure leaves
+     * it to the first record, as before; one that is not fatal (Kafka unreachable) is tried again after the next poll.
+     */
+    private void initProducer(String routeId, Consumer<?, ?> consumer) {
+        if (!initialised.add(consumer)) {
+            return;
+        }
+        try {
+            transactions.transactionFor(routeId, consumer);
+        } catch (RuntimeException e) {
+            if (!TransactionalProducerFactory.isFatal(e)) {
+                initialised.remove(consumer);
+            }
+            LOG.warn("Route {}: transactional producer not created before the first record ({})", routeId, e.toString());
+        }
+    }
+
     @Override
     public void onInit(Route route) {
         if (!route.getEndpoint().getEndpointUri().startsWith("kafka:")) {
@@ -60,6 +89,7 @@ public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
                 Consumer<?, ?> consumer = (Consumer<?, ?>) polling;
                 transactions.commitIfDue(consumer);
                 if (!transactions.isPoisoned(consumer)) {
+                    initProducer(route.getRouteId(), consumer);
                     return true;
                 }
                 // a commit failed outside any exchange (after a poll, in a rebalance callback), or a failure the
