@@ -44,7 +44,7 @@ final class CellRunner {
         try (PreparedCell cell = flow.prepare(context)) {
             long total = cell.source().records();
             Duration bound = Duration.ofSeconds(120 + total / 200);
-            LongSupplier progress = () -> committedTotal(cell);
+            LongSupplier progress = () -> cell.progress(kafka);
             PacedProducer input = PacedProducer.start(kafka, cell.input(), context.inputSpan());
             ProgressWatch watch = ProgressWatch.start(progress, total);
             Schedule schedule = new Schedule(cell, apps, progress, total, bound, random, input);
@@ -80,10 +80,6 @@ final class CellRunner {
                 broker.start();
             }
         }
-    }
-
-    private long committedTotal(PreparedCell cell) {
-        return kafka.committed(cell.source().group(), cell.source().topic()).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static String joined(String a, String b) {

@@ -6,6 +6,8 @@ package io.kafkaflows.guarantees;
  * <li>exactly-once: no duplicate, nothing missing, each key's records in order (read_committed);</li>
  * <li>at-least-once: nothing missing (every input in the output or dead-lettered, never both); duplicates at most
  * one poll ({@code max-poll-records}) per fault injected;</li>
+ * <li>acknowledged (HTTP ingress): every record answered 200 is in the topic; duplicates are counted, not limited: a
+ * request answered 503 (or not at all) may still have been written, and the client sends it again;</li>
  * <li>windows: every window the Kafka Streams oracle emits over the same input is emitted once, with the oracle's
  * values, and no other window.</li>
  * </ul>
@@ -13,6 +15,7 @@ package io.kafkaflows.guarantees;
 public enum FlowPromise {
     EXACTLY_ONCE("exactly-once: 0 duplicates, 0 missing, each key's records in order (read_committed)"),
     AT_LEAST_ONCE("at-least-once: 0 missing (every input processed or dead-lettered, never both); duplicates at most one poll (max-poll-records) per fault"),
+    ACKNOWLEDGED("acknowledged: every record answered 200 is in the topic; duplicates counted, not limited (a request answered 503 or not answered may have been written before the client sent it again)"),
     ORACLE_WINDOWS("windows: every window equal to the Kafka Streams oracle's over the same input, none missing, none emitted twice, none extra");
 
     public final String statement;

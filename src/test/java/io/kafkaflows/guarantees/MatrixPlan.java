@@ -27,7 +27,7 @@ final class MatrixPlan {
         ROWS.put("window", new WindowFlow());
         ROWS.put("consumer-batch", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH));
         ROWS.put("dlq-replay", PendingFlow.dlqReplay());
-        ROWS.put("http-ingress", PendingFlow.httpIngress());
+        ROWS.put("http-ingress", new HttpIngressFlow());
     }
 
     private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE",

@@ -6,10 +6,6 @@ package io.kafkaflows.guarantees;
  */
 public record PendingFlow(String name, FlowPromise promise, String why) implements FlowUnderTest {
 
-    public static PendingFlow httpIngress() {
-        return new PendingFlow("HTTP ingress (acknowledged records)", FlowPromise.AT_LEAST_ONCE, "row not built yet");
-    }
-
     public static PendingFlow dlqReplay() {
         return new PendingFlow("DLQ replay", FlowPromise.AT_LEAST_ONCE, "row not built yet");
     }
@@ -21,10 +17,6 @@ public record PendingFlow(String name, FlowPromise promise, String why) implemen
 
     @Override
     public Applicability applies(Fault fault) {
-        boolean noGroup = name.startsWith("HTTP");
-        if (noGroup && (fault == Fault.ZOMBIE || fault == Fault.REBALANCE)) {
-            return Applicability.notApplicable("HTTP ingress only produces: no consumer group to fence or rebalance");
-        }
         return Applicability.notYet(why);
     }
 

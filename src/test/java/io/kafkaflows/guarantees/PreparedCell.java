@@ -3,6 +3,7 @@ package io.kafkaflows.guarantees;
 import java.util.List;
 import java.util.Map;
 
+import io.kafkaflows.testsupport.TestKafka;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -22,6 +23,14 @@ public interface PreparedCell extends AutoCloseable {
     }
 
     Source source();
+
+    /**
+     * How far the flow got, what fault points and the end of the cell are measured in: by default the offsets its
+     * group committed on the input topic, summed.
+     */
+    default long progress(TestKafka kafka) {
+        return kafka.committed(source().group(), source().topic()).values().stream().mapToLong(Long::longValue).sum();
+    }
 
     /** The input, in the order the runner writes it (while the app runs, see {@link PacedProducer}). */
     List<ProducerRecord<byte[], byte[]>> input();

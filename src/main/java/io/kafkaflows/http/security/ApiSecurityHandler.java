@@ -2,6 +2,7 @@ package io.kafkaflows.http.security;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import io.kafkaflows.http.security.ApiAccessRules.Match;
 import io.vertx.core.http.HttpHeaders;
@@ -14,7 +15,9 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
  * The first handler of every request on the API port, before Camel reads the body: refuses a declared body over
  * {@code camel.server.max-body-size} (413), authenticates (401), checks the role the endpoint needs and, for
  * record writes, the principal's topics (403), applies the per-principal rate limits (429 with Retry-After), and
- * audits state-changing calls once answered. Refusals use the API's JSON error shape and never reach a route.
+ * audits state-changing calls once answered. While Camel is starting or stopping (the server is up, the routes
+ * are not) it answers 503 with Retry-After, not a misleading 404. Refusals use the API's JSON error shape and never
+ * reach a route.
  */
 final class ApiSecurityHandler implements AuthenticationHandler {
 
@@ -23,8 +26,11 @@ final class ApiSecurityHandler implements AuthenticationHandler {
     private final ApiRateLimiter limiter;
     private final ApiAuditLog audit;
     private final String challenge;
+    private final BooleanSupplier routesRunning;
 
-    ApiSecurityHandler(ApiSecuritySettings settings, ApiAuthenticator authenticator, ApiAuditLog audit) {
+    ApiSecurityHandler(ApiSecuritySettings settings, ApiAuthenticator authenticator, ApiAuditLog audit,
+                       BooleanSupplier routesRunning) {
+        this.routesRunning = routesRunning;
         this.settings = settings;
         this.authenticator = authenticator;
         this.limiter = new ApiRateLimiter(settings.rateLimits());
@@ -36,6 +42,11 @@ final class ApiSecurityHandler implements AuthenticationHandler {
     public void handle(RoutingContext ctx) {
         long started = System.nanoTime();
         HttpServerRequest request = ctx.request();
+        if (!routesRunning.getAsBoolean()) {
+            ctx.response().putHeader("Retry-After", "1");
+            refuse(ctx, 503, "unavailable", "the app is starting or stopping; retry");
+            return;
+        }
         Match match;
         try {
             match = settings.rules().match(request.method().name(), ctx.normalizedPath());

@@ -69,7 +69,7 @@ public final class ApiSecurityMainListener extends MainListenerSupport {
         AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
         entry.setPath("/*");
         entry.setAuthenticationProviderFactory(vertx -> new ApiAuthenticationProvider(
-                new ApiSecurityHandler(settings, new ApiAuthenticator(vertx, settings), audit)));
+                new ApiSecurityHandler(settings, new ApiAuthenticator(vertx, settings), audit, context::isStarted)));
         entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
             @Override
             public <T extends io.vertx.ext.auth.authentication.AuthenticationProvider> AuthenticationHandler
