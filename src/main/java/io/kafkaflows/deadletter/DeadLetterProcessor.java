@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.kafka.KafkaRecords;
+import io.kafkaflows.kafka.OffsetCommitProcessor;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
 import io.kafkaflows.kafka.tx.TransactionCommitRoutePolicy;
 import org.apache.camel.CamelContext;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * else {@code flows.dlq.topic}; the flow is the route's group. If the record would be too large, it is written
  * once more without its value (header {@link DeadLetterHeaders#VALUE_OMITTED}); it never loops. If the write fails,
  * reports DOWN on {@link DeadLetterHealthCheck}, pauses {@code flows.dlq.failure-backoff-ms} (the consumer is not
- * spinning) and throws {@link DeadLetterWriteException}: nothing is committed and the record is read again. On a
+ * spinning) and throws {@link DeadLetterWriteException}: the record is not committed and is read again (in a batch,
+ * the records before it commit: {@link OffsetCommitProcessor#commitBatchBefore}). On a
  * transactional route ({@link TransactionCommitRoutePolicy}) the dead letter is written into the consumer's Kafka
  * transaction instead and commits (or aborts) with the source offset.
  */
@@ -104,7 +106,13 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
             // inside the transaction: the write commits (or aborts) together with the source offset
             transactions().sendAndDone(exchange, fitsOrWithoutValue(dead));
         } else {
-            writeAndWait(dead, target);
+            try {
+                writeAndWait(dead, target);
+            } catch (DeadLetterWriteException e) {
+                // in a batch: what it sent before this record is not read (and sent) again with it
+                OffsetCommitProcessor.commitBatchBefore(exchange);
+                throw e;
+            }
         }
         health().writeSucceeded();
         String reason = failure == null ? "unknown" : failure.getClass().getName();

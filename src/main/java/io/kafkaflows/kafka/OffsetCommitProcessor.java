@@ -22,9 +22,11 @@ import org.apache.kafka.common.TopicPartition;
  * processed. The route consumes with {@code allowManualCommit=true} and {@code breakOnFirstError=true} (a failure
  * never reaches this step; camel-kafka then commits what was processed and re-reads the failed record).
  * Per record: commits (synchronously) on the last record of each partition in a poll, covering the records
- * before it. Per batch ({@code batching=true}): commits the highest offset of each partition in the batch (at the
- * end of the batch route; inside the batch, e.g. after one record was dead-lettered, it does nothing). On a
- * kafka-poll-batch route the offsets commit with the poll; on a transactional route, with the transaction.
+ * before it. Per batch ({@code batching=true}): commits the highest offset of each partition in the batch at the
+ * end of the batch route; inside the batch (a record sent or dead-lettered) it marks the record handled for
+ * {@link BatchRecordProcessor}. When a record's dead letter cannot be written, {@link #commitBatchBefore} commits
+ * the records of the batch before it, so the batch read again starts at that record. On a kafka-poll-batch route
+ * the offsets commit with the poll; on a transactional route, with the transaction.
  */
 public final class OffsetCommitProcessor implements Processor {
 
@@ -41,17 +43,38 @@ public final class OffsetCommitProcessor implements Processor {
         }
         Endpoint from = exchange.getFromEndpoint();
         if (from instanceof KafkaEndpoint kafka && kafka.getConfiguration().isBatching()) {
-            commitBatch(exchange);
+            if (!BatchRecordProcessor.markHandled(exchange)) {
+                commitBatch(exchange);
+            }
         } else if (Boolean.TRUE.equals(exchange.getMessage().getHeader(KafkaConstants.LAST_RECORD_BEFORE_COMMIT))) {
             manualCommit(exchange.getMessage()).commit();
         }
     }
 
-    /** The whole batch: its body is the list of record exchanges. A single record of a batch commits nothing. */
+    /** The whole batch: its body is the list of record exchanges, each handled unless an earlier one failed. */
     private static void commitBatch(Exchange exchange) {
         if (!(exchange.getIn().getBody() instanceof List<?> records)) {
             return;
         }
+        if (!records.isEmpty() && !BatchRecordProcessor.isHandled(records.get(records.size() - 1))) {
+            throw new IllegalStateException("the batch ended with records neither sent nor dead-lettered: not committed, read again");
+        }
+        commitRecords(records);
+    }
+
+    /**
+     * A record of a batch failed without being handled (its dead letter could not be written): commits the records
+     * of the batch before it, all sent or dead-lettered, so that only the failed record and those after it (skipped
+     * by {@link BatchRecordProcessor}) are read again. Does nothing outside a batch.
+     */
+    public static void commitBatchBefore(Exchange exchange) {
+        List<?> before = BatchRecordProcessor.recordsBefore(exchange);
+        if (before != null) {
+            commitRecords(before);
+        }
+    }
+
+    private static void commitRecords(List<?> records) {
         Map<TopicPartition, Message> highest = new HashMap<>();
         for (Object item : records) {
             Message m = ((Exchange) item).getMessage();
