@@ -65,12 +65,17 @@ public final class OffsetCommitProcessor implements Processor {
     /**
      * A record of a batch failed without being handled (its dead letter could not be written): commits the records
      * of the batch before it, all sent or dead-lettered, so that only the failed record and those after it (skipped
-     * by {@link BatchRecordProcessor}) are read again. Does nothing outside a batch.
+     * by {@link BatchRecordProcessor}) are read again; on a kafka-poll-batch route, the poll's records done before it
+     * ({@link PollBatches#commitDoneBefore}). Does nothing elsewhere.
      */
     public static void commitBatchBefore(Exchange exchange) {
         List<?> before = BatchRecordProcessor.recordsBefore(exchange);
         if (before != null) {
             commitRecords(before);
+        }
+        PollBatches polls = exchange.getContext().getRegistry().lookupByNameAndType(PollBatches.BEAN_NAME, PollBatches.class);
+        if (polls != null) {
+            polls.commitDoneBefore(exchange);
         }
     }
 

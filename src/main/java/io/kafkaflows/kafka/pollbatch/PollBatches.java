@@ -79,6 +79,24 @@ public final class PollBatches extends ServiceSupport implements CamelContextAwa
         }
     }
 
+    /**
+     * The exchange's record failed unhandled mid-poll (its dead letter could not be written): once every output sent
+     * so far is acknowledged, commits the records of the poll done before it, so the poll read again starts at the
+     * failed record and their outputs are not written again on every attempt. Does nothing on other routes.
+     */
+    public void commitDoneBefore(Exchange exchange) {
+        Batch batch = batches.get(exchange.getFromRouteId());
+        if (batch == null || batch.poisoned || batch.offsets.isEmpty()
+                || batch.consumer != ConsumerBoundCommit.of(exchange, KafkaPollBatchEndpoint.SCHEME).consumer()) {
+            return;
+        }
+        batch.producer.flush();
+        if (batch.failure.get() == null) {
+            batch.consumer.commitSync(new HashMap<>(batch.offsets));
+            batch.offsets.clear();
+        }
+    }
+
     private Batch batchOf(Exchange exchange) {
         Consumer<?, ?> consumer = ConsumerBoundCommit.of(exchange, KafkaPollBatchEndpoint.SCHEME).consumer();
         String routeId = exchange.getFromRouteId();
