@@ -6,9 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
+import io.kafkaflows.broker.KafkaClusterLauncher;
 import io.kafkaflows.broker.TestBrokerLauncher;
 import io.kafkaflows.testsupport.AppProcess;
 import io.kafkaflows.testsupport.TestKafka;
@@ -31,10 +34,22 @@ final class CellRunner {
 
     private final TestKafka kafka;
     private final TestBrokerLauncher broker;
+    private final KafkaClusterLauncher cluster;
 
+    /** Cells on the single broker. */
     CellRunner(TestKafka kafka, TestBrokerLauncher broker) {
+        this(kafka, broker, null);
+    }
+
+    private CellRunner(TestKafka kafka, TestBrokerLauncher broker, KafkaClusterLauncher cluster) {
         this.kafka = kafka;
         this.broker = broker;
+        this.cluster = cluster;
+    }
+
+    /** Cells on a 3-node cluster (the leader/coordinator column). */
+    static CellRunner onCluster(TestKafka kafka, KafkaClusterLauncher cluster) {
+        return new CellRunner(kafka, null, cluster);
     }
 
     CellResult run(FlowUnderTest flow, Fault fault, CellContext context, long runSeed) {
@@ -50,7 +65,7 @@ final class CellRunner {
             Schedule schedule = new Schedule(cell, apps, progress, total, bound, random, input);
             int faults = schedule.inject(fault);
             await().atMost(bound.multipliedBy(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> progress.getAsLong() >= total);
+                    .until(() -> progress.getAsLong() >= total || input.failed());
             double stall = watch.stop();
             for (AppProcess app : apps) {
                 app.stop();
@@ -76,8 +91,12 @@ final class CellRunner {
                     context.seed(), seconds(started), "error: " + e);
         } finally {
             apps.forEach(AppProcess::close);
-            if (!broker.isRunning()) {
+            if (broker != null && !broker.isRunning()) {
                 broker.start();
+            }
+            if (cluster != null) {
+                IntStream.rangeClosed(1, cluster.size()).filter(i -> !cluster.node(i).isRunning())
+                        .forEach(i -> cluster.node(i).start());
             }
         }
     }
@@ -166,6 +185,21 @@ final class CellRunner {
             }
         }
 
+        /** The node coordinating the cell's group, or (no group: HTTP ingress, replay) leading the topic's partition 0. */
+        private int coordinatorOrLeader() {
+            String group = cell.source().group();
+            try {
+                if (!group.startsWith("(")) {
+                    return kafka.admin().describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                            .get(30, TimeUnit.SECONDS).coordinator().id();
+                }
+                return kafka.admin().describeTopics(List.of(cell.source().topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(cell.source().topic()).partitions().get(0).leader().id();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot find the coordinator or leader to kill: " + e, e);
+            }
+        }
+
         private Fault draw() {
             Fault[] choices = {Fault.APP_SIGKILL, Fault.APP_SIGTERM, Fault.BROKER_RESTART};
             return choices[random.nextInt(choices.length)];
@@ -201,6 +235,14 @@ final class CellRunner {
                         broker.resume();
                     }
                 }
+                case CLUSTER_LEADER_KILL -> {
+                    int node = coordinatorOrLeader();
+                    log.append("(node ").append(node).append(") ");
+                    cluster.node(node).kill();
+                    awaitProgress(Math.min(total, progress.getAsLong() + Math.max(1, total / 10)));
+                    mark("node " + node + " restarted");
+                    cluster.node(node).start();
+                }
                 default -> throw new IllegalArgumentException(fault.name());
             }
         }
@@ -213,7 +255,10 @@ final class CellRunner {
 
         private void awaitProgress(long target) {
             await().atMost(bound).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                    .until(() -> progress.getAsLong() >= target);
+                    .until(() -> progress.getAsLong() >= target || input.failed());
+            if (input.failed()) {
+                cell.written(input.await(bound));
+            }
         }
 
         private long mark(String what) {

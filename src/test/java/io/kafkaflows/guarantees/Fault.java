@@ -14,8 +14,13 @@ public enum Fault {
     POISON("poison records", "every 10th input is not JSON; one app SIGKILL mid-stream", true),
     DLQ_UNWRITABLE("DLQ unwritable", "poison records whose dead letters the DLQ topic rejects (record too large), then the topic is fixed", true),
     RANDOM("seeded random schedule", "three faults drawn from app SIGKILL, SIGTERM and broker SIGKILL + restart by the seed", true),
-    CLUSTER_LEADER_KILL("leader/coordinator SIGKILL (3 nodes)", "not injected by this runner yet", false),
+    CLUSTER_LEADER_KILL("leader/coordinator SIGKILL (3 nodes)", "on a 3-node cluster (replication 3, min.insync.replicas 2), the node coordinating the group (no group: leading partition 0) is SIGKILLed mid-stream, restarted once the flow went on", true),
     COORDINATOR_TIMEOUT("coordinator timeouts", "the single broker (group and transaction coordinator) SIGSTOPped until the app's requests time out (past request.timeout.ms), then SIGCONT", true);
+
+    /** Whether the fault kills or freezes brokers (not applicable to brokers this run does not own). */
+    public boolean killsBrokers() {
+        return this == BROKER_RESTART || this == CLUSTER_LEADER_KILL || this == COORDINATOR_TIMEOUT || this == RANDOM;
+    }
 
     public final String label;
     public final String description;

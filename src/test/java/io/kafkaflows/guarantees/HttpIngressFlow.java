@@ -1,8 +1,5 @@
 package io.kafkaflows.guarantees;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,11 +66,10 @@ public final class HttpIngressFlow implements FlowUnderTest {
         private final CellContext context;
         private final TestKafka kafka;
         private final String topic;
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final InstanceClient client = new InstanceClient();
         private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
         private final Map<Integer, AtomicLong> refused = new ConcurrentHashMap<>();
-        private volatile String port;
         private volatile boolean closed;
 
         Cell(CellContext context) {
@@ -88,7 +83,7 @@ public final class HttpIngressFlow implements FlowUnderTest {
                 clients.submit(() -> {
                     for (int b = next.getAndIncrement(); b < batches && !closed; b = next.getAndIncrement()) {
                         long due = started + context.inputSpan().toNanos() * b / batches;
-                        pauseNanos(due - System.nanoTime());
+                        InstanceClient.pause(due - System.nanoTime());
                         post(b * BATCH, Math.min(context.records(), (b + 1) * BATCH));
                     }
                     return null;
@@ -97,7 +92,7 @@ public final class HttpIngressFlow implements FlowUnderTest {
         }
 
         /** Sends records [from, to) until the instance running now answers 200. */
-        private void post(int from, int to) {
+        private void post(int from, int to) throws InterruptedException {
             StringBuilder body = new StringBuilder("[");
             for (int i = from; i < to; i++) {
                 body.append(i == from ? "" : ",").append("{\"key\":\"k").append(i % 16).append("\",\"value\":{\"seq\":")
@@ -105,40 +100,16 @@ public final class HttpIngressFlow implements FlowUnderTest {
             }
             String json = body.append(']').toString();
             while (!closed) {
-                String current = port;
-                if (current != null) {
-                    try {
-                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + current + "/api/topics/" + topic + "/records"))
-                                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-                        if (answer.statusCode() == 200) {
-                            for (int i = from; i < to; i++) {
-                                acknowledged.add(i);
-                            }
-                            return;
-                        }
-                        if (answer.statusCode() != 503) {
-                            refused.computeIfAbsent(answer.statusCode(), k -> new AtomicLong()).incrementAndGet();
-                            System.out.println("guarantees: HTTP " + answer.statusCode() + ": " + answer.body());
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    } catch (Exception e) {
-                        // not answered (the instance is down or restarting): the client sends it again
+                HttpResponse<String> answer = client.post("/api/topics/" + topic + "/records", json, Duration.ofSeconds(30));
+                if (answer != null && answer.statusCode() == 200) {
+                    for (int i = from; i < to; i++) {
+                        acknowledged.add(i);
                     }
+                    return;
                 }
-                pauseNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            }
-        }
-
-        private static void pauseNanos(long nanos) {
-            if (nanos > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(nanos);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (answer != null && answer.statusCode() != 503) {
+                    refused.computeIfAbsent(answer.statusCode(), k -> new AtomicLong()).incrementAndGet();
+                    System.out.println("guarantees: HTTP " + answer.statusCode() + ": " + answer.body());
                 }
             }
         }
@@ -146,7 +117,7 @@ public final class HttpIngressFlow implements FlowUnderTest {
         @Override
         public Map<String, String> settings() {
             Map<String, String> s = new HashMap<>(context.appSettings().get());
-            port = s.get("camel.server.port");
+            client.instanceStarted(s);
             return s;
         }
 

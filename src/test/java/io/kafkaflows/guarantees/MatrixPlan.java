@@ -26,7 +26,7 @@ final class MatrixPlan {
         ROWS.put("transform", new SequencedFlow(SequencedFlow.Kind.TRANSFORM));
         ROWS.put("window", new WindowFlow());
         ROWS.put("consumer-batch", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH));
-        ROWS.put("dlq-replay", PendingFlow.dlqReplay());
+        ROWS.put("dlq-replay", new DlqReplayFlow());
         ROWS.put("http-ingress", new HttpIngressFlow());
     }
 
@@ -83,11 +83,7 @@ final class MatrixPlan {
     /** Records per cell, per row (for the page's header). */
     Map<String, String> sizes() {
         Map<String, String> sizes = new LinkedHashMap<>();
-        ROWS.forEach((id, flow) -> {
-            if (!(flow instanceof PendingFlow)) {
-                sizes.put(flow.name(), String.format("%,d over %d partitions", records(id), partitions(id)));
-            }
-        });
+        ROWS.forEach((id, flow) -> sizes.put(flow.name(), String.format("%,d over %d partitions", records(id), partitions(id))));
         return sizes;
     }
 }

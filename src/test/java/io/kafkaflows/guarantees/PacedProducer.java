@@ -24,6 +24,7 @@ final class PacedProducer {
     }
 
     static PacedProducer start(TestKafka kafka, List<ProducerRecord<byte[], byte[]>> records, Duration span) {
+        // its own thread: the common pool has one thread on a 2-core machine, shared with whatever else runs there
         CompletableFuture<List<RecordMetadata>> written = CompletableFuture.supplyAsync(() -> {
             int chunks = (int) Math.max(1, span.toMillis() / 100);
             int chunk = Math.max(1, (records.size() + chunks - 1) / chunks);
@@ -43,8 +44,17 @@ final class PacedProducer {
                 }
             }
             return out;
+        }, task -> {
+            Thread t = new Thread(task, "guarantees-input");
+            t.setDaemon(true);
+            t.start();
         });
         return new PacedProducer(written);
+    }
+
+    /** Whether writing the input failed (a write not acknowledged in time): the cell cannot finish. */
+    boolean failed() {
+        return written.isCompletedExceptionally();
     }
 
     /** Every input record's metadata, once all are acknowledged (bounded wait). */

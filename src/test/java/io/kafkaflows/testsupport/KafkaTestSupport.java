@@ -113,6 +113,11 @@ public abstract class KafkaTestSupport {
         return new KafkaClusterLauncher(KafkaBrokerLauncher.defaultLibDir(), testDir("cluster"), nodes, "512m").start();
     }
 
+    /** Clients of brokers this code does not run (plaintext), creating topics with the brokers' default replication. */
+    protected static TestKafka kafka(String bootstrapServers) {
+        return new TestKafka(Map.of("bootstrap.servers", bootstrapServers), 0);
+    }
+
     /** Clients of a cluster started by {@link #startCluster(int)} (topics created with replication factor 3). */
     protected static TestKafka kafka(KafkaClusterLauncher cluster) {
         return new TestKafka(Map.of("bootstrap.servers", cluster.bootstrapServers()), Math.min(3, cluster.size()));

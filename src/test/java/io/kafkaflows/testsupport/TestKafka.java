@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -43,6 +44,7 @@ public final class TestKafka implements AutoCloseable {
     private Admin admin;
     private Producer<byte[], byte[]> producer;
 
+    /** {@code replication} of the topics it creates; 0: the brokers' default. */
     TestKafka(Map<String, String> clientProperties, int replication) {
         this.clientProperties = Map.copyOf(clientProperties);
         this.replication = (short) replication;
@@ -68,7 +70,9 @@ public final class TestKafka implements AutoCloseable {
 
     public String createTopic(String name, int partitions, Map<String, String> configs) {
         try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, replication).configs(configs)))
+            NewTopic topic = replication > 0 ? new NewTopic(name, partitions, replication)
+                    : new NewTopic(name, Optional.of(partitions), Optional.empty());
+            admin().createTopics(List.of(topic.configs(configs)))
                     .all().get(30, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin().describeTopics(List.of(name))
                     .allTopicNames().get(30, TimeUnit.SECONDS).get(name).partitions().stream().allMatch(p -> p.leader() != null));
