@@ -1,73 +1,65 @@
 package io.kafkaflows.guarantees;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Samples a cell's committed progress every 100 ms on its own thread and keeps the longest time it stood still
- * between the first committed offset and the last one (a failing sample, e.g. while the broker is down, counts as
- * standing still): the cell's stall seconds.
+ * Samples a cell's committed progress every 100 ms (a scheduled task on its own thread) and keeps the longest time
+ * it stood still between the first committed offset and the last one (a failing sample, e.g. while the broker is
+ * down, counts as standing still): the cell's stall seconds.
  */
-final class ProgressWatch implements Runnable {
+final class ProgressWatch {
 
     private final LongSupplier progress;
     private final long total;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread t = new Thread(task, "guarantees-progress-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private long last;
+    private long since;
     private volatile long longestNanos;
 
     private ProgressWatch(LongSupplier progress, long total) {
         this.progress = progress;
         this.total = total;
-        this.thread = new Thread(this, "guarantees-progress-watch");
-        thread.setDaemon(true);
     }
 
     static ProgressWatch start(LongSupplier progress, long total) {
         ProgressWatch watch = new ProgressWatch(progress, total);
-        watch.thread.start();
+        // fixed delay: a sample blocked while the broker is down delays the next one and is part of the stall
+        watch.sampler.scheduleWithFixedDelay(watch::sample, 0, 100, TimeUnit.MILLISECONDS);
         return watch;
     }
 
-    @Override
-    public void run() {
-        long last = 0;
-        long since = 0;
-        while (running) {
-            long value = sample(last);
-            // after the sample: a sample blocked while the broker is down is part of the stall
-            long now = System.nanoTime();
-            if (last > 0 && last < total) {
-                longestNanos = Math.max(longestNanos, now - since);
-            }
-            if (value > last) {
-                last = value;
-                since = now;
-            }
-            if (last >= total) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void sample() {
+        if (last >= total) {
+            return;
         }
-    }
-
-    private long sample(long previous) {
+        long value = last;
         try {
-            return progress.getAsLong();
+            value = progress.getAsLong();
         } catch (RuntimeException e) {
-            return previous;
+            // counts as standing still
+        }
+        long now = System.nanoTime();
+        if (last > 0) {
+            longestNanos = Math.max(longestNanos, now - since);
+        }
+        if (value > last) {
+            last = value;
+            since = now;
         }
     }
 
     /** Stops sampling; the longest stall in seconds, one decimal. */
     double stop() {
-        running = false;
-        thread.interrupt();
+        sampler.shutdownNow();
         try {
-            thread.join(5_000);
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
