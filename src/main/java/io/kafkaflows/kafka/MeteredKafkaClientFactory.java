@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * camel-kafka's client factory, plus Micrometer's Kafka binder on every producer and consumer the routes create,
  * so the clients' own metrics (kafka_consumer_*, kafka_producer_*) appear on /observe/metrics, for as long as each
- * client lives. Configured once: {@code camel.component.kafka.kafka-client-factory}.
+ * client lives. Consumers never move their group's offsets back ({@link AssignmentGuardedKafkaConsumer}).
+ * Configured once: {@code camel.component.kafka.kafka-client-factory}.
  */
 public class MeteredKafkaClientFactory extends DefaultKafkaClientFactory implements CamelContextAware {
 
@@ -35,6 +36,6 @@ public class MeteredKafkaClientFactory extends DefaultKafkaClientFactory impleme
 
     @Override
     public Consumer getConsumer(Properties kafkaProps) {
-        return new MeteredKafkaConsumer<>(kafkaProps, Meters.registry(camelContext));
+        return new AssignmentGuardedKafkaConsumer<>(kafkaProps, Meters.registry(camelContext));
     }
 }

@@ -32,7 +32,7 @@ final class MatrixPlan {
 
     private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE",
             "consumer/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
-            "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "http-ingress/APP_SIGKILL");
+            "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "http-ingress/APP_SIGKILL", "consumer/ZOMBIE");
 
     final boolean quick;
     private final Set<String> only;

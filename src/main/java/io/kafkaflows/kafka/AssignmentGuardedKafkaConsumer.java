@@ -1,0 +1,165 @@
+package io.kafkaflows.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer that never moves its group's offsets back: an offset commit is dropped (with a warning) for a partition
+ * this consumer does not own, or below the first offset it polled from that partition since it was (re)assigned.
+ * Such a commit comes from records read before a rebalance, typically by an instance that was frozen past its
+ * session timeout while another took its partitions over and went on; committed, it would rewind the group and have
+ * everything after it read again. Dropping it is safe: the records belong to the partition's current owner, which
+ * commits them.
+ */
+public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K, V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentGuardedKafkaConsumer.class);
+
+    private static final ConsumerRebalanceListener NO_LISTENER = new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        }
+    };
+
+    /** Owned partitions, each with the first offset polled since its assignment (-1: none polled yet). */
+    private final Map<TopicPartition, Long> owned = new ConcurrentHashMap<>();
+
+    public AssignmentGuardedKafkaConsumer(Properties props, MeterRegistry registry) {
+        super(props, registry);
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        super.subscribe(topics, new OwnershipListener(listener));
+    }
+
+    @Override
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        super.subscribe(pattern, new OwnershipListener(listener));
+    }
+
+    @Override
+    public void subscribe(SubscriptionPattern pattern, ConsumerRebalanceListener listener) {
+        super.subscribe(pattern, new OwnershipListener(listener));
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics) {
+        subscribe(topics, NO_LISTENER);
+    }
+
+    @Override
+    public void subscribe(Pattern pattern) {
+        subscribe(pattern, NO_LISTENER);
+    }
+
+    @Override
+    public void subscribe(SubscriptionPattern pattern) {
+        subscribe(pattern, NO_LISTENER);
+    }
+
+    @Override
+    public void unsubscribe() {
+        owned.clear();
+        super.unsubscribe();
+    }
+
+    @Override
+    public void assign(Collection<TopicPartition> partitions) {
+        owned.keySet().retainAll(partitions);
+        partitions.forEach(tp -> owned.putIfAbsent(tp, -1L));
+        super.assign(partitions);
+    }
+
+    @Override
+    public ConsumerRecords<K, V> poll(Duration timeout) {
+        ConsumerRecords<K, V> records = super.poll(timeout);
+        for (TopicPartition tp : records.partitions()) {
+            long first = records.records(tp).get(0).offset();
+            owned.computeIfPresent(tp, (p, known) -> known < 0 ? first : known);
+        }
+        return records;
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        super.commitSync(guarded(offsets));
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        super.commitSync(guarded(offsets), timeout);
+    }
+
+    @Override
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        super.commitAsync(guarded(offsets), callback);
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> guarded(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> allowed = new HashMap<>(offsets.size());
+        offsets.forEach((tp, offset) -> {
+            Long first = owned.get(tp);
+            if (first == null || first < 0 || offset.offset() < first) {
+                LOG.warn("Not committing offset {} of {}: {}; its records are read again by the partition's owner", offset.offset(), tp,
+                        first == null ? "this consumer no longer owns the partition (a rebalance moved it)"
+                                : first < 0 ? "nothing was polled from it since it was assigned again"
+                                : "it is below " + first + ", the first offset read since the partition was assigned again");
+            } else {
+                allowed.put(tp, offset);
+            }
+        });
+        return allowed;
+    }
+
+    /** Keeps {@link #owned} in step with the group's assignment around the subscriber's own listener. */
+    private final class OwnershipListener implements ConsumerRebalanceListener {
+        private final ConsumerRebalanceListener delegate;
+
+        OwnershipListener(ConsumerRebalanceListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> owned.put(tp, -1L));
+            delegate.onPartitionsAssigned(partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // still owned while the subscriber commits what it finished
+            try {
+                delegate.onPartitionsRevoked(partitions);
+            } finally {
+                partitions.forEach(owned::remove);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // already owned by another member: nothing of them may be committed any more
+            partitions.forEach(owned::remove);
+            delegate.onPartitionsLost(partitions);
+        }
+    }
+}
