@@ -115,20 +115,32 @@ public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K
         super.commitAsync(guarded(offsets), callback);
     }
 
+    /** The offsets as given, or a copy without those this consumer must not commit (the common case copies nothing). */
     private Map<TopicPartition, OffsetAndMetadata> guarded(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        Map<TopicPartition, OffsetAndMetadata> allowed = new HashMap<>(offsets.size());
-        offsets.forEach((tp, offset) -> {
-            Long first = owned.get(tp);
-            if (first == null || first < 0 || offset.offset() < first) {
-                LOG.warn("Not committing offset {} of {}: {}; its records are read again by the partition's owner", offset.offset(), tp,
-                        first == null ? "this consumer no longer owns the partition (a rebalance moved it)"
-                                : first < 0 ? "nothing was polled from it since it was assigned again"
-                                : "it is below " + first + ", the first offset read since the partition was assigned again");
-            } else {
-                allowed.put(tp, offset);
+        Map<TopicPartition, OffsetAndMetadata> allowed = offsets;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            String refusal = refusal(e.getKey(), e.getValue().offset());
+            if (refusal != null) {
+                LOG.warn("Not committing offset {} of {}: {}; its records are read again by the partition's owner",
+                        e.getValue().offset(), e.getKey(), refusal);
+                if (allowed == offsets) {
+                    allowed = new HashMap<>(offsets);
+                }
+                allowed.remove(e.getKey());
             }
-        });
+        }
         return allowed;
+    }
+
+    private String refusal(TopicPartition tp, long offset) {
+        Long first = owned.get(tp);
+        if (first == null) {
+            return "this consumer no longer owns the partition (a rebalance moved it)";
+        }
+        if (first < 0) {
+            return "nothing was polled from it since it was assigned again";
+        }
+        return offset < first ? "it is below " + first + ", the first offset read since the partition was assigned again" : null;
     }
 
     /** Keeps {@link #owned} in step with the group's assignment around the subscriber's own listener. */

@@ -79,12 +79,8 @@ public final class DlqReplayFlow implements FlowUnderTest {
                 dead.add(r);
             }
             kafka.produce(dead);
-            // its own thread: a call blocks up to 5 minutes, and the common pool has one thread on a 2-core machine
-            caller = CompletableFuture.runAsync(this::callUntilAnswered, task -> {
-                Thread t = new Thread(task, "guarantees-replay-caller");
-                t.setDaemon(true);
-                t.start();
-            });
+            // a call blocks up to 5 minutes
+            caller = CompletableFuture.runAsync(this::callUntilAnswered, PacedProducer.ownThread("guarantees-replay-caller"));
         }
 
         private void callUntilAnswered() {

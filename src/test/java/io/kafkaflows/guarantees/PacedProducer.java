@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.testsupport.TestKafka;
@@ -24,7 +25,6 @@ final class PacedProducer {
     }
 
     static PacedProducer start(TestKafka kafka, List<ProducerRecord<byte[], byte[]>> records, Duration span) {
-        // its own thread: the common pool has one thread on a 2-core machine, shared with whatever else runs there
         CompletableFuture<List<RecordMetadata>> written = CompletableFuture.supplyAsync(() -> {
             int chunks = (int) Math.max(1, span.toMillis() / 100);
             int chunk = Math.max(1, (records.size() + chunks - 1) / chunks);
@@ -44,12 +44,20 @@ final class PacedProducer {
                 }
             }
             return out;
-        }, task -> {
-            Thread t = new Thread(task, "guarantees-input");
+        }, ownThread("guarantees-input"));
+        return new PacedProducer(written);
+    }
+
+    /**
+     * Runs a task on a daemon thread of its own: the common pool has one thread on a 2-core machine, and a cell's
+     * blocking tasks must not queue behind each other there.
+     */
+    static Executor ownThread(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
             t.setDaemon(true);
             t.start();
-        });
-        return new PacedProducer(written);
+        };
     }
 
     /** Whether writing the input failed (a write not acknowledged in time): the cell cannot finish. */
