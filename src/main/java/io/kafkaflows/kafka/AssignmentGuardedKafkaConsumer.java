@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Such a commit comes from records read before a rebalance, typically by an instance that was frozen past its
  * session timeout while another took its partitions over and went on; committed, it would rewind the group and have
  * everything after it read again. Dropping it is safe: the records belong to the partition's current owner, which
- * commits them.
+ * commits them. Each assignment of a partition has its own epoch ({@link #assignmentEpoch}), so that records read
+ * before a rebalance can be told from those read since ({@link AssignmentBoundCommit}).
  */
 public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K, V> {
 
@@ -40,8 +42,12 @@ public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K
         }
     };
 
-    /** Owned partitions, each with the first offset polled since its assignment (-1: none polled yet). */
-    private final Map<TopicPartition, Long> owned = new ConcurrentHashMap<>();
+    /** An owned partition: the epoch of its assignment and the first offset polled since (-1: none polled yet). */
+    private record Ownership(long epoch, long firstPolled) {
+    }
+
+    private final AtomicLong epochs = new AtomicLong();
+    private final Map<TopicPartition, Ownership> owned = new ConcurrentHashMap<>();
 
     public AssignmentGuardedKafkaConsumer(Properties props, MeterRegistry registry) {
         super(props, registry);
@@ -86,7 +92,7 @@ public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K
     @Override
     public void assign(Collection<TopicPartition> partitions) {
         owned.keySet().retainAll(partitions);
-        partitions.forEach(tp -> owned.putIfAbsent(tp, -1L));
+        partitions.forEach(tp -> owned.computeIfAbsent(tp, p -> newlyAssigned()));
         super.assign(partitions);
     }
 
@@ -95,9 +101,23 @@ public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K
         ConsumerRecords<K, V> records = super.poll(timeout);
         for (TopicPartition tp : records.partitions()) {
             long first = records.records(tp).get(0).offset();
-            owned.computeIfPresent(tp, (p, known) -> known < 0 ? first : known);
+            owned.computeIfPresent(tp, (p, o) -> o.firstPolled() < 0 ? new Ownership(o.epoch(), first) : o);
         }
         return records;
+    }
+
+    /**
+     * The epoch of this consumer's current assignment of the partition, -1 when it does not own it. It changes
+     * whenever the partition is revoked, lost or assigned again: a record polled under another epoch was read before
+     * a rebalance, and the partition's position (or its new owner) reads it again.
+     */
+    public long assignmentEpoch(TopicPartition tp) {
+        Ownership o = owned.get(tp);
+        return o == null ? -1 : o.epoch();
+    }
+
+    private Ownership newlyAssigned() {
+        return new Ownership(epochs.incrementAndGet(), -1);
     }
 
     @Override
@@ -133,14 +153,15 @@ public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K
     }
 
     private String refusal(TopicPartition tp, long offset) {
-        Long first = owned.get(tp);
-        if (first == null) {
+        Ownership o = owned.get(tp);
+        if (o == null) {
             return "this consumer no longer owns the partition (a rebalance moved it)";
         }
-        if (first < 0) {
+        if (o.firstPolled() < 0) {
             return "nothing was polled from it since it was assigned again";
         }
-        return offset < first ? "it is below " + first + ", the first offset read since the partition was assigned again" : null;
+        return offset < o.firstPolled()
+                ? "it is below " + o.firstPolled() + ", the first offset read since the partition was assigned again" : null;
     }
 
     /** Keeps {@link #owned} in step with the group's assignment around the subscriber's own listener. */
@@ -153,7 +174,7 @@ public class AssignmentGuardedKafkaConsumer<K, V> extends MeteredKafkaConsumer<K
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            partitions.forEach(tp -> owned.put(tp, -1L));
+            partitions.forEach(tp -> owned.put(tp, newlyAssigned()));
             delegate.onPartitionsAssigned(partitions);
         }
 

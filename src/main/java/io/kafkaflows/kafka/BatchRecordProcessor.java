@@ -14,6 +14,8 @@ import org.apache.camel.Processor;
  * predecessor in the batch was neither sent nor dead-lettered (it failed, or was itself skipped) is skipped, so
  * the rest of the batch is read again with the failed record and not sent twice. Records are marked handled by
  * {@link OffsetCommitProcessor}; the route puts the batch in the exchange property {@link #BATCH} before the split.
+ * A record whose partition a rebalance revoked while it waited in the batch ({@link AssignmentBoundCommit#stale})
+ * is neither sent nor committed: it is read again, by this consumer or the partition's new owner.
  */
 public final class BatchRecordProcessor implements Processor {
 
@@ -29,6 +31,11 @@ public final class BatchRecordProcessor implements Processor {
             int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
             if (batch != null && index > 0 && !isHandled(batch.get(index - 1))) {
                 // an earlier record failed: this one is read again with it, not sent now
+                exchange.setRouteStop(true);
+                return;
+            }
+            if (AssignmentBoundCommit.isStale(record.getMessage())) {
+                record.setProperty(HANDLED, true);
                 exchange.setRouteStop(true);
                 return;
             }

@@ -83,6 +83,9 @@ public final class OffsetCommitProcessor implements Processor {
         Map<TopicPartition, Message> highest = new HashMap<>();
         for (Object item : records) {
             Message m = ((Exchange) item).getMessage();
+            if (AssignmentBoundCommit.isStale(m)) {
+                continue;
+            }
             TopicPartition tp = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
                     m.getHeader(KafkaConstants.PARTITION, Integer.class));
             highest.merge(tp, m, (a, b) -> offset(a) >= offset(b) ? a : b);
