@@ -7,16 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.testsupport.HttpSinkServer;
 import io.kafkaflows.testsupport.TestKafka;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * The rows whose input is {@link SequencedInput}: the consumer flow (per record and in batch mode, output to an HTTP
@@ -73,7 +69,7 @@ public final class SequencedFlow implements FlowUnderTest {
         private final TestKafka kafka;
         private final CellContext context;
         private final String input;
-        private final String dlq;
+        private final CellDeadLetterTopic dlq;
         private final String group;
         private final String output;
         private final HttpSinkServer sink;
@@ -85,7 +81,7 @@ public final class SequencedFlow implements FlowUnderTest {
             String id = kind.name().toLowerCase().replace('_', '-');
             input = kafka.createTopic(unique(id + "-in"), context.partitions(), Map.of());
             boolean unwritable = context.fault() == Fault.DLQ_UNWRITABLE;
-            dlq = kafka.createTopic(unique(id + "-dlq"), 1, unwritable ? Map.of("max.message.bytes", "8192") : Map.of());
+            dlq = new CellDeadLetterTopic(kafka, id, unwritable);
             group = unique(id + "-group");
             boolean consumer = kind == Kind.CONSUMER || kind == Kind.CONSUMER_BATCH;
             output = consumer ? null : kafka.createTopic(unique(id + "-out"), context.partitions(), Map.of());
@@ -96,10 +92,7 @@ public final class SequencedFlow implements FlowUnderTest {
         @Override
         public Map<String, String> settings() {
             Map<String, String> s = new HashMap<>(context.appSettings().get());
-            s.put("flows.dlq.topic", dlq);
-            s.put("flows.dlq.failure-backoff-ms", "300");
-            s.put("flows.errors.initial-delay", "10");
-            s.put("flows.errors.max-delay", "50");
+            dlq.configure(s);
             String prefix = switch (kind) {
                 case CONSUMER, CONSUMER_BATCH -> "flows.consumer.";
                 case TRANSFORM -> "flows.transform.";
@@ -139,30 +132,17 @@ public final class SequencedFlow implements FlowUnderTest {
 
         @Override
         public long committedPastPoison() {
-            long past = 0;
-            for (Map.Entry<Integer, Long> e : kafka.committed(group, input).entrySet()) {
-                Long poison = records.firstPoisonOffsets().get(e.getKey());
-                past += poison != null && e.getValue() > poison ? e.getValue() - poison : 0;
-            }
-            return past;
+            return CellDeadLetterTopic.committedPast(kafka, group, input, records.firstPoisonOffsets());
         }
 
         @Override
         public void repairDeadLetterTopic() {
-            try {
-                kafka.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq),
-                        List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET))))
-                        .all().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not raise max.message.bytes of " + dlq, e);
-            }
+            dlq.repair();
         }
 
         @Override
         public Counts count() {
-            List<Integer> dead = new ArrayList<>();
-            kafka.awaitTransactionsDecided(dlq, Duration.ofSeconds(120));
-            kafka.readToEnd(dlq, "read_committed").forEach(r -> dead.add(SequencedInput.poisonSeqOf(text(r.value()))));
+            List<Integer> dead = dlq.poisonSeqs();
             List<Integer> processed = new ArrayList<>();
             long outOfOrder = 0;
             if (sink != null) {

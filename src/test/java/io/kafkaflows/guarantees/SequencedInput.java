@@ -38,12 +38,7 @@ public final class SequencedInput {
     /** The input, not yet written (see {@link #records()} and {@link #written}). */
     public static SequencedInput build(String topic, int total, boolean poisoned, boolean hugePoison, long seed) {
         SequencedInput input = new SequencedInput(total);
-        String noise = null;
-        if (hugePoison) {
-            byte[] bytes = new byte[12 * 1024];
-            new Random(seed).nextBytes(bytes);
-            noise = Base64.getEncoder().encodeToString(bytes);
-        }
+        String noise = hugePoison ? noise(seed) : null;
         for (int i = 0; i < total; i++) {
             boolean bad = poisoned && i % 10 == 0;
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, utf8("key-" + (i % 30)),
@@ -57,6 +52,13 @@ public final class SequencedInput {
             input.records.add(r);
         }
         return input;
+    }
+
+    /** 16 KiB of text for the header that makes a poison record's dead letter too large for the 8 KiB DLQ topic. */
+    static String noise(long seed) {
+        byte[] bytes = new byte[12 * 1024];
+        new Random(seed).nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     public List<ProducerRecord<byte[], byte[]>> records() {

@@ -1,5 +1,6 @@
 package io.kafkaflows.guarantees;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.kafkaflows.testsupport.TestKafka;
 import io.kafkaflows.window.KafkaStreamsWindowOracle;
@@ -22,12 +24,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * 3 s grace; {@link WindowInputGenerator}), the same input aggregated by the Kafka Streams oracle
  * ({@link KafkaStreamsWindowOracle}, exactly_once_v2, suppress until the window closes) and the flow's emitted
  * windows compared with the oracle's, window for window, read_committed. The oracle reads the input topic after the
- * cell, when all of it is written.
+ * cell, when all of it is written. In poison cells every 100th record's value is {@code poison-i} (not JSON; the
+ * oracle ignores it, the flow dead-letters it), in the DLQ-unwritable cell with a 16 KiB header as well.
  */
 public final class WindowFlow implements FlowUnderTest {
 
     private static final OracleWindows WINDOWS = OracleWindows.tumbling(Duration.ofSeconds(10), Duration.ofSeconds(3));
     private static final int PER_POLL = 50;
+    private static final int POISON_EVERY = 100;
 
     @Override
     public String name() {
@@ -46,9 +50,6 @@ public final class WindowFlow implements FlowUnderTest {
 
     @Override
     public Applicability applies(Fault fault) {
-        if (fault == Fault.POISON || fault == Fault.DLQ_UNWRITABLE) {
-            return Applicability.notYet("the oracle has to skip the same poison records first");
-        }
         return Applicability.APPLIES;
     }
 
@@ -63,6 +64,11 @@ public final class WindowFlow implements FlowUnderTest {
         long base = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / 60_000 * 60_000;
         List<ProducerRecord<byte[], byte[]>> records = WindowInputGenerator.generate(input, context.partitions(),
                 context.seed(), 30, context.records(), base, WINDOWS);
+        boolean unwritable = context.fault() == Fault.DLQ_UNWRITABLE;
+        CellDeadLetterTopic dlq = new CellDeadLetterTopic(kafka, "window", unwritable);
+        Set<Integer> poison = context.poisoned() ? poison(records, context.records(), unwritable ? SequencedInput.noise(context.seed()) : null)
+                : Set.of();
+        Map<Integer, Long> firstPoisonOffsets = new HashMap<>();
         return new PreparedCell() {
             @Override
             public Map<String, String> settings() {
@@ -76,6 +82,7 @@ public final class WindowFlow implements FlowUnderTest {
                 s.put("flows.window.advance", WINDOWS.advance().toString());
                 s.put("flows.window.grace", WINDOWS.grace().toString());
                 s.put("flows.window.max-poll-records", String.valueOf(PER_POLL));
+                dlq.configure(s);
                 return s;
             }
 
@@ -92,8 +99,19 @@ public final class WindowFlow implements FlowUnderTest {
             /** The oracle runs over the same input topic once all of it is written. */
             @Override
             public void written(List<RecordMetadata> metadata) {
+                poison.forEach(i -> firstPoisonOffsets.merge(metadata.get(i).partition(), metadata.get(i).offset(), Math::min));
                 KafkaStreamsWindowOracle.run(kafka.bootstrapServers(), kafka.admin(), input, oracleOutput, WINDOWS,
                         Duration.ofSeconds(120 + context.records() / 500));
+            }
+
+            @Override
+            public long committedPastPoison() {
+                return CellDeadLetterTopic.committedPast(kafka, group, input, firstPoisonOffsets);
+            }
+
+            @Override
+            public void repairDeadLetterTopic() {
+                dlq.repair();
             }
 
             @Override
@@ -102,9 +120,36 @@ public final class WindowFlow implements FlowUnderTest {
                 List<WindowResultRow> actual = rows(kafka, output);
                 kafka.awaitTransactionsDecided(late, Duration.ofSeconds(120));
                 long lateRecords = kafka.readToEnd(late, "read_committed").size();
-                return compare(records.size(), expected, actual, lateRecords);
+                return withDeadLetters(compare(records.size(), expected, actual, lateRecords), poison, dlq.poisonSeqs());
             }
         };
+    }
+
+    /** Replaces every 100th generated record's value (not the closing flush records) by poison; their indexes. */
+    private static Set<Integer> poison(List<ProducerRecord<byte[], byte[]>> records, int generated, String noise) {
+        Set<Integer> poison = new TreeSet<>();
+        for (int i = POISON_EVERY / 2; i < generated; i += POISON_EVERY) {
+            ProducerRecord<byte[], byte[]> r = records.get(i);
+            ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(),
+                    ("poison-" + i).getBytes(StandardCharsets.UTF_8));
+            if (noise != null) {
+                bad.headers().add("noise", noise.getBytes(StandardCharsets.UTF_8));
+            }
+            records.set(i, bad);
+            poison.add(i);
+        }
+        return poison;
+    }
+
+    /** The window counts plus the dead letters: each poison record dead-lettered once, nothing else dead-lettered. */
+    static Counts withDeadLetters(Counts windows, Set<Integer> poison, List<Integer> dead) {
+        Set<Integer> distinct = new HashSet<>(dead);
+        long missing = poison.stream().filter(i -> !distinct.contains(i)).count();
+        long notPoison = distinct.stream().filter(i -> !poison.contains(i)).count();
+        String note = notPoison > 0 ? notPoison + " dead letters of records that are not poison" : "";
+        return new Counts(windows.in(), windows.out(), windows.deadLettered() + dead.size(),
+                windows.duplicates() + dead.size() - distinct.size(), windows.missing() + missing,
+                windows.wrong() + notPoison, windows.note().isEmpty() ? note : note.isEmpty() ? windows.note() : windows.note() + ", " + note);
     }
 
     private static List<WindowResultRow> rows(TestKafka kafka, String topic) {
