@@ -165,12 +165,7 @@ public class KafkaAggregationRepository extends ServiceSupport
 
     /** The changelog partition holding this stored key, or -1. */
     private int partitionOfStored(String storedKey) {
-        for (int p = 0; p < partitions; p++) {
-            if (store.get(p, storedKey) != null) {
-                return p;
-            }
-        }
-        return -1;
+        return IntStream.range(0, partitions).filter(p -> store.get(p, storedKey) != null).findFirst().orElse(-1);
     }
 
     /** {@code <digits>:...} goes to that partition; any other key is hashed like Kafka's default partitioner. */

@@ -72,12 +72,7 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
 
     /** Writes the record inside the transaction of the consumer that read this exchange's record. */
     public void send(Exchange exchange, ProducerRecord<byte[], byte[]> record) {
-        ConsumerTransaction tx = transactionOf(exchange);
-        try {
-            tx.producer.send(record);
-        } catch (RuntimeException e) {
-            throw fail(tx, e);
-        }
+        sendIn(transactionOf(exchange), record);
     }
 
     /**
@@ -90,6 +85,10 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
             throw new IllegalStateException("no Kafka transaction open on thread " + Thread.currentThread().getName()
                     + ": a transactional state store can only be written while a kafka-tx route processes a record");
         }
+        sendIn(tx, record);
+    }
+
+    private void sendIn(ConsumerTransaction tx, ProducerRecord<byte[], byte[]> record) {
         try {
             tx.producer.send(record);
         } catch (RuntimeException e) {
@@ -110,15 +109,12 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
         if (cause instanceof TransactionAbortedException aborted) {
             return aborted;
         }
-        ConsumerTransaction tx = current.get();
-        if (tx == null && exchange.getFromRouteId() != null) {
-            tx = transactions.get(exchange.getFromRouteId());
-        }
+        ConsumerTransaction tx = current.get() != null || exchange.getFromRouteId() == null ? current.get()
+                : transactions.get(exchange.getFromRouteId());
         if (tx == null) {
             return new TransactionAbortedException("no open transaction to abort: " + cause, cause);
         }
-        RuntimeException failure = cause instanceof RuntimeException e ? e : new IllegalStateException(cause);
-        return fail(tx, failure);
+        return fail(tx, cause instanceof RuntimeException e ? e : new IllegalStateException(cause));
     }
 
     /**
@@ -215,15 +211,8 @@ public final class KafkaTransactions extends ServiceSupport implements CamelCont
     }
 
     private ConsumerTransaction openTransactionOf(Consumer<?, ?> consumer) {
-        if (failures.isPoisoned(consumer)) {
-            return null;
-        }
-        for (ConsumerTransaction tx : transactions.values()) {
-            if (tx.consumer == consumer && tx.open) {
-                return tx;
-            }
-        }
-        return null;
+        return failures.isPoisoned(consumer) ? null : transactions.values().stream()
+                .filter(tx -> tx.consumer == consumer && tx.open).findFirst().orElse(null);
     }
 
     private void commitQuietly(ConsumerTransaction tx, String when) {
