@@ -39,6 +39,8 @@ final class BrokerConfigFiles {
         props.put("transaction.state.log.num.partitions", "10");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
+        // lets a queue flow's share group lock records for as little as 1 s (group config share.record.lock.duration.ms)
+        props.put("group.share.min.record.lock.duration.ms", "1000");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("unclean.leader.election.enable", "false");
         return props;

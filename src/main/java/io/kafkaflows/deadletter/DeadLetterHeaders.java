@@ -20,6 +20,8 @@ public final class DeadLetterHeaders {
     public static final String FAILED_AT = "dlq.failed.at";
     /** Set when the original value made the dead-letter record too large: the value is then left out. */
     public static final String VALUE_OMITTED = "dlq.value.omitted";
+    /** A queue record's delivery count (kafka-queue: consumers): how many times the share group handed it out. */
+    public static final String DELIVERY_COUNT = "dlq.delivery.count";
     /** How many times a record was re-published by DLQ replay. */
     public static final String REPLAY_COUNT = "dlq.replay.count";
 

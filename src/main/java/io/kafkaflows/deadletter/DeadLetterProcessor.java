@@ -17,6 +17,7 @@ import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.OffsetCommitProcessor;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
 import io.kafkaflows.kafka.tx.TransactionCommitRoutePolicy;
+import io.kafkaflows.queue.KafkaQueueHeaders;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -176,6 +177,9 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         headers.add(header(DeadLetterHeaders.ROUTE, routeId));
         headers.add(header(DeadLetterHeaders.FLOW, flow));
         headers.add(header(DeadLetterHeaders.FAILED_AT, Instant.now().toString()));
+        if (record.getHeader(KafkaQueueHeaders.DELIVERY_COUNT) != null) {
+            headers.add(header(DeadLetterHeaders.DELIVERY_COUNT, header(record, KafkaQueueHeaders.DELIVERY_COUNT)));
+        }
         return headers;
     }
 

@@ -1,0 +1,108 @@
+package io.kafkaflows.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import io.kafkaflows.deadletter.DeadLetterHeaders;
+import io.kafkaflows.testsupport.InProcessApp;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The queue flow in the running app on a real broker's share group: four consumers share one partition, each record
+ * processed once; a poison record is dead-lettered (with its delivery count) and rejected, a record failing its first
+ * delivery is released and succeeds on the next, a record failing every time is dead-lettered on the last delivery the
+ * flow allows; then nothing is handed out again (2 s record locks: an unacknowledged record would be).
+ */
+class QueueFlowTest extends KafkaTestSupport {
+
+    private static Properties queueApp(String topic, String group, String dlq) {
+        Properties props = appProperties();
+        props.setProperty("flows.queue.enabled", "true");
+        props.setProperty("flows.queue.topic", topic);
+        props.setProperty("flows.queue.group-id", group);
+        props.setProperty("flows.queue.concurrency", "4");
+        props.setProperty("flows.queue.max-poll-records", "5");
+        props.setProperty("flows.queue.sink", "class:io.kafkaflows.queue.QueueTestSink?method=take");
+        props.setProperty("flows.dlq.topic", dlq);
+        props.setProperty("flows.errors.max-redeliveries", "1");
+        props.setProperty("flows.errors.initial-delay", "10");
+        props.setProperty("flows.errors.max-delay", "10");
+        return props;
+    }
+
+    @Test
+    void fourConsumersShareOnePartition() throws Exception {
+        String test = unique("queue-share");
+        String topic = createTopic(test, 1);
+        String dlq = createTopic(unique("queue-share-dlq"), 1);
+        try (InProcessApp app = InProcessApp.start(queueApp(topic, unique("queue-group"), dlq))) {
+            for (int i = 0; i < 80; i++) {
+                produce(topic, "k" + i, test + ":" + i + ":slow");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> QueueTestSink.TAKEN.getOrDefault(test, List.of()).size() >= 80);
+            List<String> taken = QueueTestSink.TAKEN.get(test);
+            assertEquals(80, taken.stream().map(t -> t.split("@")[0]).distinct().count(), "every record processed");
+            assertEquals(80, taken.size(), "none twice: " + taken);
+            assertTrue(QueueTestSink.THREADS.get(test).size() > 1, "one partition, more than one consumer at work: "
+                    + QueueTestSink.THREADS.get(test));
+        }
+    }
+
+    @Test
+    void failuresAreReleasedOrDeadLetteredAndRejected() throws Exception {
+        String test = unique("queue-failures");
+        String topic = createTopic(test, 1);
+        String dlq = createTopic(unique("queue-failures-dlq"), 1);
+        String group = unique("queue-group");
+        Properties props = queueApp(topic, group, dlq);
+        props.setProperty("flows.queue.max-deliveries", "2");
+        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            for (int i = 0; i < 10; i++) {
+                produce(topic, "k" + i, test + ":" + i);
+            }
+            produce(topic, "poison", test + ":10:poison");
+            produce(topic, "flaky", test + ":11:flaky");
+            produce(topic, "broken", test + ":12:broken");
+            await().atMost(Duration.ofSeconds(60)).until(() -> QueueTestSink.TAKEN.getOrDefault(test, List.of()).size() >= 11
+                    && readToEnd(dlq, "read_committed").size() >= 2);
+            // with 2 s locks, a record still acquired or released would be handed out again within the hold
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(20)).until(() ->
+                    QueueTestSink.TAKEN.get(test).size() == 11 && readToEnd(dlq, "read_committed").size() == 2);
+
+            List<String> taken = new ArrayList<>(QueueTestSink.TAKEN.get(test));
+            taken.sort(null);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                expected.add(i + "@1");
+            }
+            expected.add("11@2");
+            expected.sort(null);
+            assertEquals(expected, taken, "good records once on their first delivery, the flaky one on its second");
+            Map<String, String> deadDeliveries = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : readToEnd(dlq, "read_committed")) {
+                deadDeliveries.put(text(r.key()), text(r.headers().lastHeader(DeadLetterHeaders.DELIVERY_COUNT).value()));
+            }
+            assertEquals(Map.of("poison", "1", "broken", "2"), deadDeliveries,
+                    "poison dead-lettered on its first delivery, the broken record on the last one allowed, each once");
+        }
+    }
+
+
+}
