@@ -61,9 +61,8 @@ public final class WindowFlow implements FlowUnderTest {
         String late = kafka.createTopic(SequencedFlow.unique("window-late"), 1, Map.of());
         String oracleOutput = kafka.createTopic(SequencedFlow.unique("window-oracle-out"), context.partitions(), Map.of());
         String group = SequencedFlow.unique("window-group");
-        long base = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / 60_000 * 60_000;
-        List<ProducerRecord<byte[], byte[]>> records = WindowInputGenerator.generate(input, context.partitions(),
-                context.seed(), 30, context.records(), base, WINDOWS);
+        List<ProducerRecord<byte[], byte[]>> records = WindowInputGenerator.generateEndingBefore(System.currentTimeMillis(),
+                input, context.partitions(), context.seed(), 30, context.records(), WINDOWS);
         boolean unwritable = context.fault() == Fault.DLQ_UNWRITABLE;
         CellDeadLetterTopic dlq = new CellDeadLetterTopic(kafka, "window", unwritable);
         Set<Integer> poison = context.poisoned() ? poison(records, context.records(), unwritable ? SequencedInput.noise(context.seed()) : null)

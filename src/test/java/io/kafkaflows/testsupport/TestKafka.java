@@ -97,7 +97,11 @@ public final class TestKafka implements AutoCloseable {
         return producer;
     }
 
-    /** Writes the records and waits for the broker's acknowledgement of each. */
+    /**
+     * Writes the records and waits for the broker's acknowledgement of each, for as long as the producer retries
+     * (its delivery timeout, 2 minutes): a broker paused or restarting under a fault test delays the writes, it does
+     * not fail them.
+     */
     public List<RecordMetadata> produce(List<ProducerRecord<byte[], byte[]>> records) {
         try {
             List<Future<RecordMetadata>> futures = new ArrayList<>();
@@ -106,7 +110,7 @@ public final class TestKafka implements AutoCloseable {
             }
             List<RecordMetadata> written = new ArrayList<>();
             for (Future<RecordMetadata> f : futures) {
-                written.add(f.get(30, TimeUnit.SECONDS));
+                written.add(f.get(150, TimeUnit.SECONDS));
             }
             return written;
         } catch (Exception e) {

@@ -60,6 +60,20 @@ public final class WindowInputGenerator {
         return out;
     }
 
+    /**
+     * The same input with the latest timestamp (the closing flush records) a minute before {@code now}, the base
+     * aligned to a minute: brokers refuse timestamps more than an hour ahead ({@code log.message.timestamp.after.max.ms}),
+     * which a fixed base reaches at about 50,000 records of 10 s windows.
+     */
+    public static List<ProducerRecord<byte[], byte[]>> generateEndingBefore(long now, String topic, int partitions, long seed,
+                                                                            int keys, int records, OracleWindows windows) {
+        long dryBase = 1_000_000_020_000L; // any minute far from 0: out-of-order records fall before the base
+        long span = generate(topic, partitions, seed, keys, records, dryBase, windows).stream()
+                .mapToLong(ProducerRecord::timestamp).max().orElse(dryBase) - dryBase;
+        long base = Math.floorDiv(now - 60_000 - span, 60_000) * 60_000;
+        return generate(topic, partitions, seed, keys, records, base, windows);
+    }
+
     /** A record as the generator writes it: explicit partition and timestamp, UTF-8 key, {"value": n}. */
     public static ProducerRecord<byte[], byte[]> record(String topic, int partition, long timestamp, String key, int value) {
         return new ProducerRecord<>(topic, partition, timestamp, key.getBytes(StandardCharsets.UTF_8),
