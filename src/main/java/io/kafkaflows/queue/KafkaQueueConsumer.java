@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -54,7 +52,6 @@ public class KafkaQueueConsumer extends DefaultConsumer {
     private final KafkaQueueEndpoint endpoint;
     private volatile boolean running;
     private ExecutorService executor;
-    private final List<ShareConsumer<byte[], byte[]>> consumers = new CopyOnWriteArrayList<>();
 
     KafkaQueueConsumer(KafkaQueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -73,10 +70,10 @@ public class KafkaQueueConsumer extends DefaultConsumer {
         }
     }
 
+    /** Each consumer finishes the record in hand, releases the rest of its poll and commits its acknowledgements. */
     @Override
     protected void doStop() throws Exception {
         running = false;
-        consumers.forEach(ShareConsumer::wakeup);
         if (executor != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
             executor = null;
@@ -88,23 +85,17 @@ public class KafkaQueueConsumer extends DefaultConsumer {
     private void run() {
         while (running) {
             try (ShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(shareConsumerProperties())) {
-                consumers.add(consumer);
-                try {
-                    consumer.subscribe(List.of(endpoint.getTopic()));
-                    while (running) {
-                        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(endpoint.getPollTimeoutMs()));
-                        for (ConsumerRecord<byte[], byte[]> record : records) {
-                            consumer.acknowledge(record, handle(record));
-                        }
-                        if (!records.isEmpty()) {
-                            logFailed(consumer.commitSync());
-                        }
+                consumer.subscribe(List.of(endpoint.getTopic()));
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(endpoint.getPollTimeoutMs()));
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        // stopping: what is left of the poll goes back to the group at once, not when its lock expires
+                        consumer.acknowledge(record, running ? handle(record) : AcknowledgeType.RELEASE);
                     }
-                } finally {
-                    consumers.remove(consumer);
+                    if (!records.isEmpty()) {
+                        logFailed(consumer.commitSync());
+                    }
                 }
-            } catch (WakeupException e) {
-                // stopping
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
