@@ -70,6 +70,10 @@ class RoutesReloadIT extends KafkaTestSupport {
         settings.put("flows.eos.max-records-per-transaction", "50");
         settings.put("flows.window.size", "PT10S");
         settings.put("flows.window.grace", "PT2S");
+        settings.put("flows.queue.enabled", "true");
+        settings.put("flows.queue.topic", unique("reload-queue"));
+        settings.put("flows.queue.group-id", unique("reload-queue-group"));
+        createTopic(settings.get("flows.queue.topic"), 1);
         createTopic(settings.get("flows.eos.input-topic"), 3);
         createTopic(settings.get("flows.eos.output-topic"), 3);
         createTopic(settings.get("flows.window.input-topic"), 1);
@@ -166,6 +170,8 @@ class RoutesReloadIT extends KafkaTestSupport {
         edits.put("error-handling.camel.yaml", new Edit("id: http-errors\n", () -> get("/api/topics/" + unique("missing"))));
         edits.put("exactly-once.camel.yaml", new Edit("id: exactly-once\n", () -> produceEos(1)));
         edits.put("monitoring.camel.yaml", new Edit("id: monitor-lag\n", () -> { }));
+        edits.put("queue.camel.yaml", new Edit("id: queue-records\n",
+                () -> produce(settings.get("flows.queue.topic"), "k", "job")));
         edits.put("producer.camel.yaml", new Edit("id: producer-http-ingress\n",
                 () -> post("/api/topics/" + consumerTopic + "/records", "{\"value\":{\"x\":1}}")));
         edits.put("stream-transform.camel.yaml", new Edit("id: stream-transform\n",
