@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Route;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,6 +54,11 @@ public final class KafkaRecords {
             }
         }
         return headers;
+    }
+
+    /** The Kafka component's header filter strategy ({@code camel.component.kafka.header-filter-strategy}). */
+    public static HeaderFilterStrategy componentHeaderFilter(CamelContext context) {
+        return context.getComponent("kafka", KafkaComponent.class).getConfiguration().getHeaderFilterStrategy();
     }
 
     private static Header header(String name, Object v) {

@@ -1,10 +1,10 @@
 package io.kafkaflows.queue;
 
+import io.kafkaflows.kafka.KafkaRecords;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.Metadata;
@@ -79,8 +79,7 @@ public class KafkaQueueEndpoint extends DefaultEndpoint implements HeaderFilterS
                     + " must be at least 1");
         }
         if (headerFilterStrategy == null) {
-            headerFilterStrategy = getCamelContext().getComponent("kafka", KafkaComponent.class).getConfiguration()
-                    .getHeaderFilterStrategy();
+            headerFilterStrategy = KafkaRecords.componentHeaderFilter(getCamelContext());
         }
     }
 

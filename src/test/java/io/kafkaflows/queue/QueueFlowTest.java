@@ -51,7 +51,7 @@ class QueueFlowTest extends KafkaTestSupport {
         String dlq = createTopic(unique("queue-share-dlq"), 1);
         try (InProcessApp app = InProcessApp.start(queueApp(topic, unique("queue-group"), dlq))) {
             for (int i = 0; i < 80; i++) {
-                produce(topic, "k" + i, test + ":" + i + ":slow");
+                produce(topic, "k" + i, test + ":" + i + ":together");
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> QueueTestSink.TAKEN.getOrDefault(test, List.of()).size() >= 80);
             List<String> taken = QueueTestSink.TAKEN.get(test);

@@ -6,13 +6,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.deadletter.InvalidEventException;
 import org.apache.camel.Exchange;
 
 /**
  * The queue flow's sink in tests ({@code flows.queue.sink=class:io.kafkaflows.queue.QueueTestSink?method=take}):
- * takes {@code <test>:<n>[:<kind>]} bodies, kind {@code slow} (50 ms), {@code poison} (non-retryable failure),
+ * takes {@code <test>:<n>[:<kind>]} bodies, kind {@code together} (held, at most 10 s, until a second consumer thread
+ * of the same test is inside the sink too: it only goes on when two consumers work at once), {@code poison} (non-retryable failure),
  * {@code flaky} (fails its first delivery only) or {@code broken} (always fails, transiently); remembers per test what
  * it took and on which threads.
  */
@@ -20,6 +23,7 @@ public class QueueTestSink {
 
     static final Map<String, List<String>> TAKEN = new ConcurrentHashMap<>();
     static final Map<String, Set<String>> THREADS = new ConcurrentHashMap<>();
+    private static final Map<String, CountDownLatch> TWO_THREADS = new ConcurrentHashMap<>();
 
     public void take(Exchange exchange) throws Exception {
         String body = new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
@@ -27,7 +31,15 @@ public class QueueTestSink {
         String kind = parts.length > 2 ? parts[2] : "";
         int delivery = exchange.getMessage().getHeader(KafkaQueueHeaders.DELIVERY_COUNT, Integer.class);
         switch (kind) {
-            case "slow" -> Thread.sleep(50);
+            case "together" -> {
+                CountDownLatch both = TWO_THREADS.computeIfAbsent(parts[0], k -> new CountDownLatch(2));
+                if (THREADS.computeIfAbsent(parts[0], k -> ConcurrentHashMap.newKeySet()).add(Thread.currentThread().getName())) {
+                    both.countDown();
+                }
+                if (!both.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no second consumer came within 10 s: " + body);
+                }
+            }
             case "poison" -> throw new InvalidEventException("poison " + body);
             case "flaky" -> {
                 if (delivery == 1) {

@@ -5,7 +5,6 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategyAware;
@@ -59,8 +58,7 @@ public abstract class KafkaSinkEndpoint extends DefaultEndpoint implements Heade
     protected void doInit() throws Exception {
         super.doInit();
         if (headerFilterStrategy == null) {
-            headerFilterStrategy = getCamelContext().getComponent("kafka", KafkaComponent.class).getConfiguration()
-                    .getHeaderFilterStrategy();
+            headerFilterStrategy = KafkaRecords.componentHeaderFilter(getCamelContext());
         }
     }
 
