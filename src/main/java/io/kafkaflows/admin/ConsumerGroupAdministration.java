@@ -70,16 +70,21 @@ public final class ConsumerGroupAdministration {
         answer.put("state", String.valueOf(group.groupState()));
         List<Map<String, Object>> members = new ArrayList<>();
         for (MemberDescription m : group.members()) {
-            Map<String, Object> member = new LinkedHashMap<>();
-            member.put("memberId", m.consumerId());
-            member.put("clientId", m.clientId());
-            member.put("host", m.host());
-            member.put("assignments", m.assignment().topicPartitions().stream().map(TopicPartition::toString).sorted().toList());
-            members.add(member);
+            members.add(member(m.consumerId(), m.clientId(), m.host(), m.assignment().topicPartitions()));
         }
         answer.put("members", members);
         answer.putAll(lagOf(groupId));
         return ApiResponse.ok(answer);
+    }
+
+    /** A group member as the API answers it (consumer and share groups alike). */
+    static Map<String, Object> member(String memberId, String clientId, String host, Collection<TopicPartition> assigned) {
+        Map<String, Object> member = new LinkedHashMap<>();
+        member.put("memberId", memberId);
+        member.put("clientId", clientId);
+        member.put("host", host);
+        member.put("assignments", assigned.stream().map(TopicPartition::toString).sorted().toList());
+        return member;
     }
 
     public ApiResponse lag(String groupId) throws Exception {

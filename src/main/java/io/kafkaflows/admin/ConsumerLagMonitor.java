@@ -1,6 +1,7 @@
 package io.kafkaflows.admin;
 
 import io.kafkaflows.Meters;
+import io.kafkaflows.queue.KafkaQueueEndpoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@code flows.monitor.lag-interval} ms: {@code kafkaflows_consumer_lag{group,topic,partition}} (end offset,
  * read_committed, minus committed offset) for the groups of the app's started Kafka routes and those listed in
  * {@code flows.monitor.groups}; {@code kafkaflows_topic_end_offset{topic,partition}} and
- * {@code kafkaflows_topic_under_replicated_partitions{topic}} for their topics.
+ * {@code kafkaflows_topic_under_replicated_partitions{topic}} for their topics. For the share groups of started
+ * {@code kafka-queue:} routes: {@code kafkaflows_share_group_lag{group,topic,partition}} (records not yet
+ * acknowledged, as the broker reports it) and {@code kafkaflows_share_group_start_offset}.
  */
 public final class ConsumerLagMonitor implements CamelContextAware {
 
@@ -43,6 +46,8 @@ public final class ConsumerLagMonitor implements CamelContextAware {
     private final Map<List<String>, AtomicLong> lags = new ConcurrentHashMap<>();
     private final Map<List<String>, AtomicLong> ends = new ConcurrentHashMap<>();
     private final Map<List<String>, AtomicLong> underReplicated = new ConcurrentHashMap<>();
+    private final Map<List<String>, AtomicLong> shareLags = new ConcurrentHashMap<>();
+    private final Map<List<String>, AtomicLong> shareStarts = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private SharedKafkaAdmin admin;
     private String extraGroups = "";
@@ -85,12 +90,36 @@ public final class ConsumerLagMonitor implements CamelContextAware {
         return groups;
     }
 
+    /** The share groups of started kafka-queue: routes. */
+    Set<String> shareGroups() {
+        Set<String> groups = new LinkedHashSet<>();
+        for (Route route : camelContext.getRoutes()) {
+            if (route.getEndpoint() instanceof KafkaQueueEndpoint queue
+                    && camelContext.getRouteController().getRouteStatus(route.getRouteId()) == ServiceStatus.Started) {
+                groups.add(queue.getGroupId());
+            }
+        }
+        return groups;
+    }
+
     public void refresh() {
         for (String group : groups()) {
             try {
                 refresh(group);
             } catch (Exception e) {
                 LOG.debug("Lag of group {} not refreshed: {}", group, e.toString());
+            }
+        }
+        for (String group : shareGroups()) {
+            try {
+                ShareGroupAdministration.offsets(admin.admin(), group).forEach((tp, info) -> {
+                    List<String> tags = List.of(group, tp.topic(), String.valueOf(tp.partition()));
+                    List<String> names = List.of("group", "topic", "partition");
+                    gauge(shareStarts, "kafkaflows.share.group.start.offset", tags, names).set(info.startOffset());
+                    info.lag().ifPresent(lag -> gauge(shareLags, "kafkaflows.share.group.lag", tags, names).set(lag));
+                });
+            } catch (Exception e) {
+                LOG.debug("Lag of share group {} not refreshed: {}", group, e.toString());
             }
         }
     }

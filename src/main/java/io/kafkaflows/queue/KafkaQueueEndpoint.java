@@ -53,9 +53,10 @@ public class KafkaQueueEndpoint extends DefaultEndpoint implements HeaderFilterS
     private String startOffset = "earliest";
 
     @UriParam(label = "consumer", defaultValue = "5",
-              description = "The broker's delivery limit for the group (group.share.delivery.count.limit): on this"
-                      + " delivery the header CamelKafkaQueueLastDelivery is true, so the route's error handler can"
-                      + " dead-letter the record instead of releasing it to be archived by the broker unseen")
+              description = "How many times the group hands a record out (set as the group config"
+                      + " share.delivery.count.limit when the consumer starts; the broker allows 2 to 10 by default):"
+                      + " on the last delivery the header CamelKafkaQueueLastDelivery is true, so the route's error"
+                      + " handler can dead-letter the record instead of releasing it to be archived by the broker unseen")
     private int maxDeliveries = 5;
 
     @UriParam(label = "advanced",

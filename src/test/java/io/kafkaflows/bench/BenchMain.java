@@ -28,7 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * ingress (wrk, singles and batches) against ProducerPerformance, the consumer flow against a plain kafka-clients
  * loop doing the same work with the same commit policy (ConsumerPerformance as a reference row), the stream transform
  * and the exactly-once flow against Kafka Streams mapValues (at_least_once / exactly_once_v2; the raw EOS loop as a
- * reference row), the windowed aggregation against Kafka Streams with the same windows. Warm-up of each side, then
+ * reference row), the windowed aggregation against Kafka Streams with the same windows, the queue flow against a
+ * plain KafkaShareConsumer loop ({@link QueueBench}). Warm-up of each side, then
  * 3 runs of each side by side; per run CPU per million records, peak RSS, GC share ({@link ResourceMeter}) and,
  * where it applies, p50/p99 latency ({@link LatencyProbe}). Prints a table and writes target/bench/results.json
  * ({@link ResultTable}). Not part of the test command; method and columns: docs/performance.md.
@@ -143,6 +144,25 @@ public final class BenchMain {
                     new Baseline("Kafka Streams " + KAFKA + " windowed aggregate (tumbling 1 s, grace 200 ms, 10k keys), "
                             + "suppress(untilWindowCloses), exactly_once_v2, commit.interval.ms " + KafkaStreamsBaselines.COMMIT_INTERVAL_MS,
                             windowed, false, last -> streams.windows(windowInput, BenchTopics.topic(admin), windowed))));
+
+            // the queue flow (share group) on one partition: 50 ms jobs with 1 and 4 consumers (work spread past the
+            // partition count), then no work (the cost of the machinery itself)
+            QueueBench queue = new QueueBench(bootstrap, admin);
+            long jobs = Math.max(100, (long) (400 * scale));
+            long queued = (long) (100_000 * scale);
+            String jobInput = wanted("queue") ? queue.input(flows, jobs) : null;
+            String queueInput = wanted("queue") ? queue.input(flows, queued) : null;
+            for (int consumers : new int[] {1, 4}) {
+                long n = consumers == 1 ? jobs / 4 : jobs;
+                results.addAll(pair("queue", consumers + " consumer(s), 50 ms jobs, 1 partition", 40, n,
+                        last -> queue.flow(jobInput, n, consumers, 50),
+                        new Baseline("plain KafkaShareConsumer loop, " + consumers + " consumer thread(s), same work, explicit"
+                                + " ACCEPT, commitSync per poll", n, false, last -> queue.plainLoop(jobInput, n, consumers, 50))));
+            }
+            results.addAll(pair("queue", "4 consumers, no work, 1 partition", 40, queued,
+                    last -> queue.flow(queueInput, queued, 4, 0),
+                    new Baseline("plain KafkaShareConsumer loop, 4 consumer threads, explicit ACCEPT, commitSync per poll",
+                            queued, false, last -> queue.plainLoop(queueInput, queued, 4, 0))));
 
             ResultTable.print(results);
             Files.writeString(dir.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));

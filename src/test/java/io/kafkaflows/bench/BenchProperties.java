@@ -41,6 +41,8 @@ final class BenchProperties {
         props.setProperty("flows.window.output-topic", "bench-idle-out-" + id);
         props.setProperty("flows.window.late-topic", "bench-idle-late-" + id);
         props.setProperty("flows.producer.transactional-id", "bench-producer-" + id);
+        props.setProperty("flows.queue.topic", "bench-idle-" + id);
+        props.setProperty("flows.queue.group-id", "bench-queue-" + id);
         String profile = profile();
         if (profile != null) {
             props.setProperty("camel.main.profile", profile);

@@ -57,8 +57,13 @@ final class BenchTopics {
 
     /** A fresh topic of the bench layout for input the bench fills itself (one request in flight, so no race). */
     static String inputTopic(Admin admin) throws Exception {
+        return inputTopic(admin, PARTITIONS);
+    }
+
+    /** {@link #inputTopic(Admin)} with another partition count (the queue pairs: one partition). */
+    static String inputTopic(Admin admin, int partitions) throws Exception {
         String name = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createTopics(List.of(new NewTopic(name, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         // let the partitions get their leader before the first write
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

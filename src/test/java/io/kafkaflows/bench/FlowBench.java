@@ -137,9 +137,28 @@ final class FlowBench {
     /** {@link #runApp} that first checks the started app resolved each of {@code expected} to the given value. */
     RunResult runApp(Properties props, String group, String topic, long records, LatencyPhase latency,
                      Map<String, String> expected) throws Exception {
+        return withApp(props, Map.of(LatencyProbe.SINK_BEAN, sink), (main, alive) -> {
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                String actual = main.getCamelContext().resolvePropertyPlaceholders("{{" + e.getKey() + "}}");
+                if (!e.getValue().equals(actual.strip())) {
+                    throw new IllegalStateException("the app runs with " + e.getKey() + "=" + actual + ", its baseline with "
+                            + e.getValue() + ": the pair would not compare like with like");
+                }
+            }
+            return untilCommitted(group, topic, records, latency, alive);
+        });
+    }
+
+    /** What is measured while the app runs ({@code alive} turns false if it stops). */
+    interface Measurement {
+        RunResult measure(Main main, java.util.function.BooleanSupplier alive) throws Exception;
+    }
+
+    /** Starts the app in this JVM with {@code beans} bound, measures once it started, stops it. */
+    static RunResult withApp(Properties props, Map<String, Object> beans, Measurement measurement) throws Exception {
         ResourceMeter.resetPeakRss();
         Main main = KafkaFlowsApplication.create(props);
-        main.bind(LatencyProbe.SINK_BEAN, sink);
+        beans.forEach(main::bind);
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -159,14 +178,7 @@ final class FlowBench {
             if (!started.await(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the app did not start (see its log above)");
             }
-            for (Map.Entry<String, String> e : expected.entrySet()) {
-                String actual = main.getCamelContext().resolvePropertyPlaceholders("{{" + e.getKey() + "}}");
-                if (!e.getValue().equals(actual.strip())) {
-                    throw new IllegalStateException("the app runs with " + e.getKey() + "=" + actual + ", its baseline with "
-                            + e.getValue() + ": the pair would not compare like with like");
-                }
-            }
-            return untilCommitted(group, topic, records, latency, thread::isAlive);
+            return measurement.measure(main, thread::isAlive);
         } finally {
             main.completed();
             thread.join(60_000);

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.kafkaflows.deadletter.DeadLetterHeaders;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
+import io.kafkaflows.testsupport.LogCapture;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,11 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The queue flow in the running app on a real broker's share group: four consumers share one partition, each record
  * processed once; a poison record is dead-lettered (with its delivery count) and rejected, a record failing its first
  * delivery is released and succeeds on the next, a record failing every time is dead-lettered on the last delivery the
- * flow allows; then nothing is handed out again (2 s record locks: an unacknowledged record would be).
+ * flow allows (which the flow set as the group's delivery limit); then nothing is handed out again (2 s record
+ * locks: an unacknowledged record would be).
  */
 class QueueFlowTest extends KafkaTestSupport {
 
-    private static Properties queueApp(String topic, String group, String dlq) {
+    static Properties queueApp(String topic, String group, String dlq) {
         Properties props = appProperties();
         props.setProperty("flows.queue.enabled", "true");
         props.setProperty("flows.queue.topic", topic);
@@ -101,8 +103,41 @@ class QueueFlowTest extends KafkaTestSupport {
             }
             assertEquals(Map.of("poison", "1", "broken", "2"), deadDeliveries,
                     "poison dead-lettered on its first delivery, the broken record on the last one allowed, each once");
+            ConfigResource groupConfigs = new ConfigResource(ConfigResource.Type.GROUP, group);
+            assertEquals("2", admin().describeConfigs(List.of(groupConfigs)).all().get(30, TimeUnit.SECONDS)
+                    .get(groupConfigs).get("share.delivery.count.limit").value(), "the broker's limit is the flow's");
         }
     }
 
-
+    /**
+     * One consumer polls 12 jobs of 500 ms under 5 s record locks: past half the lock it commits each acknowledgement
+     * at once, past 80% it releases the rest, so every job runs exactly once (handling the whole poll, 6 s, and
+     * committing at its end, every acknowledgement would come after its lock expired and the jobs would run again).
+     */
+    @Test
+    void aPollLongerThanItsLocksReleasesTheRestInTime() throws Exception {
+        String test = unique("queue-locks");
+        String topic = createTopic(test, 1);
+        String group = unique("queue-group");
+        Properties props = queueApp(topic, group, createTopic(unique("queue-locks-dlq"), 1));
+        props.setProperty("flows.queue.concurrency", "1");
+        props.setProperty("flows.queue.max-poll-records", "12");
+        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "5000"), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 12; i++) {
+            produce(topic, "k" + i, test + ":" + i + ":slow");
+        }
+        try (LogCapture log = LogCapture.of(KafkaQueueConsumer.class.getName()); InProcessApp app = InProcessApp.start(props)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> QueueTestSink.TAKEN.getOrDefault(test, List.of()).size() >= 12);
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains(" of 12 records of a poll unprocessed")),
+                    "the whole poll came at once and its tail was released: " + log.lines());
+            // with 5 s locks, a job whose acknowledgement came too late would run again within the hold
+            await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20)).until(() ->
+                    QueueTestSink.TAKEN.get(test).size() == 12);
+            List<String> jobs = QueueTestSink.TAKEN.get(test).stream().map(t -> t.split("@")[0]).sorted().toList();
+            assertEquals(12, jobs.stream().distinct().count(), "every job ran: " + QueueTestSink.TAKEN.get(test));
+            assertEquals(12, jobs.size(), "none twice: " + QueueTestSink.TAKEN.get(test));
+        }
+    }
 }

@@ -15,7 +15,8 @@ import org.apache.camel.Exchange;
 /**
  * The queue flow's sink in tests ({@code flows.queue.sink=class:io.kafkaflows.queue.QueueTestSink?method=take}):
  * takes {@code <test>:<n>[:<kind>]} bodies, kind {@code together} (held, at most 10 s, until a second consumer thread
- * of the same test is inside the sink too: it only goes on when two consumers work at once), {@code poison} (non-retryable failure),
+ * of the same test is inside the sink too: it only goes on when two consumers work at once), {@code hold} (waits,
+ * at most 60 s, until the test calls {@link #release}), {@code slow} (a job of 500 ms), {@code poison} (non-retryable failure),
  * {@code flaky} (fails its first delivery only) or {@code broken} (always fails, transiently); remembers per test what
  * it took and on which threads.
  */
@@ -24,6 +25,12 @@ public class QueueTestSink {
     static final Map<String, List<String>> TAKEN = new ConcurrentHashMap<>();
     static final Map<String, Set<String>> THREADS = new ConcurrentHashMap<>();
     private static final Map<String, CountDownLatch> TWO_THREADS = new ConcurrentHashMap<>();
+    private static final Map<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
+
+    /** Lets the {@code hold} records of {@code test} go on. */
+    static void release(String test) {
+        HELD.computeIfAbsent(test, k -> new CountDownLatch(1)).countDown();
+    }
 
     public void take(Exchange exchange) throws Exception {
         String body = new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
@@ -40,6 +47,12 @@ public class QueueTestSink {
                     throw new IllegalStateException("no second consumer came within 10 s: " + body);
                 }
             }
+            case "hold" -> {
+                if (!HELD.computeIfAbsent(parts[0], k -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("held 60 s and not released: " + body);
+                }
+            }
+            case "slow" -> Thread.sleep(500); // a job that takes 500 ms
             case "poison" -> throw new InvalidEventException("poison " + body);
             case "flaky" -> {
                 if (delivery == 1) {

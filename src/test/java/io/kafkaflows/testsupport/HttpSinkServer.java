@@ -23,6 +23,7 @@ public final class HttpSinkServer implements AutoCloseable {
 
     private final HttpServer server;
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<String> held = new CopyOnWriteArrayList<>();
     private volatile int holdAfter = Integer.MAX_VALUE;
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -56,9 +57,15 @@ public final class HttpSinkServer implements AutoCloseable {
         return received;
     }
 
+    /** The bodies of requests held so far (answered 503 once released, so not in {@link #received()}). */
+    public List<String> held() {
+        return held;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         if (received.size() >= holdAfter) {
+            held.add(body);
             try {
                 gate.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
