@@ -15,6 +15,7 @@ import io.kafkaflows.testsupport.LogCapture;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +139,57 @@ class QueueFlowTest extends KafkaTestSupport {
             List<String> jobs = QueueTestSink.TAKEN.get(test).stream().map(t -> t.split("@")[0]).sorted().toList();
             assertEquals(12, jobs.stream().distinct().count(), "every job ran: " + QueueTestSink.TAKEN.get(test));
             assertEquals(12, jobs.size(), "none twice: " + QueueTestSink.TAKEN.get(test));
+        }
+    }
+
+    /**
+     * The poison kinds of the dead-letter tests (not JSON, invalid UTF-8, empty, not an object, no id, broken JSON
+     * with a header that would redirect a produce: its dead letter still lands in the DLQ) through a sink that parses jobs like the consumer flow: each is
+     * dead-lettered once, with its bytes, key and delivery count 1, and rejected (not handed out again under 2 s
+     * locks); the good jobs between them run once.
+     */
+    @Test
+    void everyPoisonKindIsDeadLetteredOnceAndTheGoodJobsRun() throws Exception {
+        String test = unique("queue-poison");
+        String topic = createTopic(test, 1);
+        String dlq = createTopic(unique("queue-poison-dlq"), 1);
+        String group = unique("queue-group");
+        Properties props = queueApp(topic, group, dlq);
+        props.setProperty("flows.queue.sink", "class:io.kafkaflows.queue.QueueTestSink?method=parse");
+        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
+                .all().get(30, TimeUnit.SECONDS);
+        byte[] invalidUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
+        poison.put("not-json", bytes("not json at all"));
+        poison.put("bad-utf8", invalidUtf8);
+        poison.put("empty", new byte[0]);
+        poison.put("array", bytes("[1,2,3]"));
+        poison.put("no-id", bytes("{\"text\":\"no id\"}"));
+        poison.put("broken", bytes("{oops"));
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        int good = 0;
+        for (Map.Entry<String, byte[]> p : poison.entrySet()) {
+            input.add(new ProducerRecord<>(topic, bytes(test + "-" + p.getKey()), p.getValue()));
+            input.add(new ProducerRecord<>(topic, bytes("k"), bytes("{\"id\":\"" + test + "-good-" + good++ + "\"}")));
+        }
+        input.get(input.size() - 2).headers().add("CAMELKAFKAOVERRIDETOPIC", bytes("hijack"));
+        produce(input);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            int jobs = good;
+            java.util.function.Supplier<List<String>> ran = () -> QueueTestSink.PARSED.stream().filter(id -> id.startsWith(test)).toList();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ran.get().size() >= jobs && readToEnd(dlq, "read_committed").size() >= poison.size());
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(20)).until(() ->
+                    ran.get().size() == jobs && readToEnd(dlq, "read_committed").size() == poison.size());
+            assertEquals(jobs, ran.get().stream().distinct().count(), "every good job ran once: " + ran.get());
+            Map<String, byte[]> dead = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> d : readToEnd(dlq, "read_committed")) {
+                String kind = text(d.key()).substring(test.length() + 1);
+                assertEquals("1", text(d.headers().lastHeader(DeadLetterHeaders.DELIVERY_COUNT).value()), kind);
+                dead.put(kind, d.value() == null ? new byte[0] : d.value());
+            }
+            assertEquals(poison.keySet(), dead.keySet(), "each poison kind dead-lettered once");
+            poison.forEach((kind, value) -> org.junit.jupiter.api.Assertions.assertArrayEquals(value, dead.get(kind), kind));
         }
     }
 }

@@ -9,7 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkaflows.consumer.RequiredFieldsValidator;
 import io.kafkaflows.deadletter.InvalidEventException;
+import io.kafkaflows.json.Json;
+import io.kafkaflows.json.JsonObjectProcessor;
 import org.apache.camel.Exchange;
 
 /**
@@ -26,6 +30,24 @@ public class QueueTestSink {
     static final Map<String, Set<String>> THREADS = new ConcurrentHashMap<>();
     private static final Map<String, CountDownLatch> TWO_THREADS = new ConcurrentHashMap<>();
     private static final Map<String, CountDownLatch> HELD = new ConcurrentHashMap<>();
+    /** The ids of the JSON jobs {@link #parse} took, in order. */
+    static final List<String> PARSED = new CopyOnWriteArrayList<>();
+    private static final RequiredFieldsValidator NEEDS_ID = new RequiredFieldsValidator("id");
+    private static final JsonObjectProcessor JSON_JOB = new JsonObjectProcessor() {
+        @Override
+        protected void transform(ObjectNode event) {
+            NEEDS_ID.check(event);
+        }
+    };
+
+    /**
+     * A job sink that reads its body the way the consumer flow does (JSON object with an "id"; bad JSON, invalid
+     * UTF-8, not an object or no id are non-retryable) ({@code ...sink=class:io.kafkaflows.queue.QueueTestSink?method=parse}).
+     */
+    public void parse(Exchange exchange) throws Exception {
+        JSON_JOB.process(exchange);
+        PARSED.add(Json.MAPPER.readTree(exchange.getMessage().getBody(byte[].class)).get("id").asText());
+    }
 
     /** Lets the {@code hold} records of {@code test} go on. */
     static void release(String test) {
