@@ -8,15 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.testsupport.AppProcess;
 import io.kafkaflows.testsupport.HttpSinkServer;
 import io.kafkaflows.testsupport.KafkaTestSupport;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -58,9 +54,7 @@ class QueueCrashIT extends KafkaTestSupport {
     void recordsInHandOfAKilledInstanceGoToAnotherOnceTheirLocksExpire() throws Exception {
         String topic = createTopic(unique("queue-crash"), 1);
         String group = unique("queue-crash-group");
-        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "3000"), AlterConfigOp.OpType.SET))))
-                .all().get(30, TimeUnit.SECONDS);
+        QueueFlowTest.lockRecordsFor(group, 3000);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < TOTAL; i++) {
             records.add(new ProducerRecord<>(topic, bytes("k" + i), bytes("{\"id\":" + i + "}")));

@@ -47,6 +47,13 @@ class QueueFlowTest extends KafkaTestSupport {
         return props;
     }
 
+    /** The share group's acquisition lock (group config share.record.lock.duration.ms; the test broker allows 1 s). */
+    static void lockRecordsFor(String group, int ms) throws Exception {
+        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
+                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", String.valueOf(ms)),
+                        AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+    }
+
     @Test
     void fourConsumersShareOnePartition() throws Exception {
         String test = unique("queue-share");
@@ -73,9 +80,7 @@ class QueueFlowTest extends KafkaTestSupport {
         String group = unique("queue-group");
         Properties props = queueApp(topic, group, dlq);
         props.setProperty("flows.queue.max-deliveries", "2");
-        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-                .all().get(30, TimeUnit.SECONDS);
+        lockRecordsFor(group, 2000);
         try (InProcessApp app = InProcessApp.start(props)) {
             for (int i = 0; i < 10; i++) {
                 produce(topic, "k" + i, test + ":" + i);
@@ -123,9 +128,7 @@ class QueueFlowTest extends KafkaTestSupport {
         Properties props = queueApp(topic, group, createTopic(unique("queue-locks-dlq"), 1));
         props.setProperty("flows.queue.concurrency", "1");
         props.setProperty("flows.queue.max-poll-records", "12");
-        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "5000"), AlterConfigOp.OpType.SET))))
-                .all().get(30, TimeUnit.SECONDS);
+        lockRecordsFor(group, 5000);
         for (int i = 0; i < 12; i++) {
             produce(topic, "k" + i, test + ":" + i + ":slow");
         }
@@ -156,9 +159,7 @@ class QueueFlowTest extends KafkaTestSupport {
         String group = unique("queue-group");
         Properties props = queueApp(topic, group, dlq);
         props.setProperty("flows.queue.sink", "class:io.kafkaflows.queue.QueueTestSink?method=parse");
-        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-                .all().get(30, TimeUnit.SECONDS);
+        lockRecordsFor(group, 2000);
         byte[] invalidUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
         poison.put("not-json", bytes("not json at all"));

@@ -11,11 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -50,9 +47,7 @@ class QueueObservabilityTest extends KafkaTestSupport {
         String topic = createTopic(test, 1);
         String group = unique("queue-observe-group");
         // locks longer than the test: the held records stay acquired by their consumers throughout
-        admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, group), List.of(
-                new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "60000"), AlterConfigOp.OpType.SET))))
-                .all().get(30, TimeUnit.SECONDS);
+        QueueFlowTest.lockRecordsFor(group, 60000);
         try (InProcessApp app = InProcessApp.start(queueApp(topic, group))) {
             // the group's first acknowledgement gives the partition its start offset; until then lag is unknown
             produce(topic, "k", test + ":first");
