@@ -3,10 +3,12 @@ package io.kafkaflows.queue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.kafkaflows.deadletter.DeadLetterHeaders;
 import io.kafkaflows.testsupport.InProcessApp;
@@ -20,6 +22,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,9 +150,9 @@ class QueueFlowTest extends KafkaTestSupport {
 
     /**
      * The poison kinds of the dead-letter tests (not JSON, invalid UTF-8, empty, not an object, no id, broken JSON
-     * with a header that would redirect a produce: its dead letter still lands in the DLQ) through a sink that parses jobs like the consumer flow: each is
-     * dead-lettered once, with its bytes, key and delivery count 1, and rejected (not handed out again under 2 s
-     * locks); the good jobs between them run once.
+     * with a header that would redirect a produce: its dead letter still lands in the DLQ) through a sink that parses
+     * jobs like the consumer flow: each is dead-lettered once, with its bytes, key and delivery count 1, and rejected
+     * (not handed out again under 2 s locks); the good jobs between them run once.
      */
     @Test
     void everyPoisonKindIsDeadLetteredOnceAndTheGoodJobsRun() throws Exception {
@@ -161,7 +164,7 @@ class QueueFlowTest extends KafkaTestSupport {
         props.setProperty("flows.queue.sink", "class:io.kafkaflows.queue.QueueTestSink?method=parse");
         lockRecordsFor(group, 2000);
         byte[] invalidUtf8 = {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-        Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> poison = new LinkedHashMap<>();
         poison.put("not-json", bytes("not json at all"));
         poison.put("bad-utf8", invalidUtf8);
         poison.put("empty", new byte[0]);
@@ -178,7 +181,7 @@ class QueueFlowTest extends KafkaTestSupport {
         produce(input);
         try (InProcessApp app = InProcessApp.start(props)) {
             int jobs = good;
-            java.util.function.Supplier<List<String>> ran = () -> QueueTestSink.PARSED.stream().filter(id -> id.startsWith(test)).toList();
+            Supplier<List<String>> ran = () -> QueueTestSink.PARSED.stream().filter(id -> id.startsWith(test)).toList();
             await().atMost(Duration.ofSeconds(60)).until(() -> ran.get().size() >= jobs && readToEnd(dlq, "read_committed").size() >= poison.size());
             await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(20)).until(() ->
                     ran.get().size() == jobs && readToEnd(dlq, "read_committed").size() == poison.size());
@@ -190,7 +193,7 @@ class QueueFlowTest extends KafkaTestSupport {
                 dead.put(kind, d.value() == null ? new byte[0] : d.value());
             }
             assertEquals(poison.keySet(), dead.keySet(), "each poison kind dead-lettered once");
-            poison.forEach((kind, value) -> org.junit.jupiter.api.Assertions.assertArrayEquals(value, dead.get(kind), kind));
+            poison.forEach((kind, value) -> assertArrayEquals(value, dead.get(kind), kind));
         }
     }
 }
