@@ -19,6 +19,7 @@ import io.kafkaflows.http.FormPostAsJsonMainListener;
 import io.kafkaflows.http.HttpPortsMainListener;
 import io.kafkaflows.http.security.ApiSecurityMainListener;
 import io.kafkaflows.reload.ReloadMainListener;
+import io.kafkaflows.tracing.TracingMainListener;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,7 @@ public final class KafkaFlowsApplication {
         main.addMainListener(new AclDeclarationsMainListener());
         main.addMainListener(new FormPostAsJsonMainListener());
         main.addMainListener(new ReloadMainListener());
+        main.addMainListener(new TracingMainListener());
         return main;
     }
 

@@ -18,6 +18,8 @@ import io.kafkaflows.kafka.OffsetCommitProcessor;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
 import io.kafkaflows.kafka.tx.TransactionCommitRoutePolicy;
 import io.kafkaflows.queue.KafkaQueueHeaders;
+import io.kafkaflows.tracing.RecordTracing;
+import io.opentelemetry.api.trace.Span;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -100,21 +102,28 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         String flow = KafkaRecords.flowOf(exchange);
         String target = camelContext.getPropertiesComponent().resolveProperty("flows." + flow + ".dlq-topic").orElse(topic);
         int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
+        List<Header> headers = headers(record, failure, attempts, routeId, flow);
+        Span span = RecordTracing.startSend(camelContext, "dead-letter", target, headers, false);
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(target, null,
-                record.getHeader(KafkaConstants.KEY, byte[].class), record.getBody(byte[].class),
-                headers(record, failure, attempts, routeId, flow));
-        if (TransactionCommitRoutePolicy.isTransactional(exchange)) {
-            // inside the transaction: the write commits (or aborts) together with the source offset
-            transactions().sendAndDone(exchange, fitsOrWithoutValue(dead));
-        } else {
-            try {
-                writeAndWait(dead, target);
-            } catch (DeadLetterWriteException e) {
-                // in a batch: what it sent before this record is not read (and sent) again with it
-                OffsetCommitProcessor.commitBatchBefore(exchange);
-                throw e;
+                record.getHeader(KafkaConstants.KEY, byte[].class), record.getBody(byte[].class), headers);
+        try {
+            if (TransactionCommitRoutePolicy.isTransactional(exchange)) {
+                // inside the transaction: the write commits (or aborts) together with the source offset
+                transactions().sendAndDone(exchange, fitsOrWithoutValue(dead));
+            } else {
+                try {
+                    writeAndWait(dead, target);
+                } catch (DeadLetterWriteException e) {
+                    // in a batch: what it sent before this record is not read (and sent) again with it
+                    OffsetCommitProcessor.commitBatchBefore(exchange);
+                    throw e;
+                }
             }
+        } catch (Exception e) {
+            RecordTracing.end(span, e);
+            throw e;
         }
+        RecordTracing.end(span, null);
         health().writeSucceeded();
         String reason = failure == null ? "unknown" : failure.getClass().getName();
         Meters.registry(camelContext).counter("kafkaflows.dlq.records", "flow", flow, "exception", reason).increment();

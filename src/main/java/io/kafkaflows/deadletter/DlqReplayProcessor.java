@@ -19,6 +19,8 @@ import io.kafkaflows.http.HttpProblemException;
 import io.kafkaflows.kafka.KafkaClientProperties;
 import io.kafkaflows.kafka.KafkaClients;
 import io.kafkaflows.kafka.KafkaRecords;
+import io.kafkaflows.tracing.RecordTracing;
+import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -159,7 +161,10 @@ public final class DlqReplayProcessor extends ServiceSupport implements Processo
                         parked++;
                     } else {
                         String target = filter.targetTopic() != null ? filter.targetTopic() : source;
-                        sends.add(producer().send(new ProducerRecord<>(target, null, record.key(), record.value(), replayHeaders(record, count))));
+                        List<Header> headers = replayHeaders(record, count);
+                        Span span = RecordTracing.startSend(camelContext, "replay", target, headers, true);
+                        sends.add(producer().send(new ProducerRecord<>(target, null, record.key(), record.value(), headers),
+                                (metadata, failure) -> RecordTracing.end(span, failure)));
                         replayed++;
                     }
                 }

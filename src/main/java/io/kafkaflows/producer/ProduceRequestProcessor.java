@@ -3,6 +3,7 @@ package io.kafkaflows.producer;
 import io.kafkaflows.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,13 @@ public final class ProduceRequestProcessor implements Processor {
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final Set<String> FIELDS = Set.of("key", "value", "headers", "partition");
+    private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate");
 
     private Pattern allowedTopics = Pattern.compile(".*");
     private SharedKafkaAdmin admin;
     private long adminTimeoutMs = 10000;
     private int maxRequestSize = 1048576;
+    private boolean traceContext;
 
     public void setAllowedTopics(String regex) {
         this.allowedTopics = Pattern.compile(regex);
@@ -61,6 +64,11 @@ public final class ProduceRequestProcessor implements Processor {
         this.adminTimeoutMs = adminTimeoutMs;
     }
 
+    /** Whether records carry the request's trace context ({@code camel.opentelemetry2.enabled}). */
+    public void setTraceContext(boolean traceContext) {
+        this.traceContext = traceContext;
+    }
+
     public void setMaxRequestSize(int maxRequestSize) {
         this.maxRequestSize = maxRequestSize;
     }
@@ -71,6 +79,7 @@ public final class ProduceRequestProcessor implements Processor {
         String topic = in.getHeader("topic", String.class);
         String mode = mode(in.getHeader("async", String.class), in.getHeader("transactional", String.class));
         byte[] body = in.getBody(byte[].class);
+        Map<String, byte[]> traceHeaders = traceHeaders(in);
         in.getHeaders().clear();
 
         checkTopic(topic);
@@ -92,13 +101,39 @@ public final class ProduceRequestProcessor implements Processor {
         }
         List<Message> records = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            records.add(toRecord(exchange, items.get(i), root.isArray() ? "record " + i + ": " : ""));
+            Message record = toRecord(exchange, items.get(i), root.isArray() ? "record " + i + ": " : "");
+            traceHeaders.forEach((name, value) -> {
+                if (record.getHeader(name) == null) {
+                    record.setHeader(name, value);
+                }
+            });
+            records.add(record);
         }
         checkPartitions(topic, records);
         exchange.setProperty(TOPIC, topic);
+        // the topic the route's toD resolves; set here too so the send's span is named after it
+        in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
         exchange.setProperty(MODE, mode);
         exchange.setProperty(SINGLE, !root.isArray());
         in.setBody(records);
+    }
+
+    /**
+     * With tracing on, the trace context Camel's tracer put on the request (its span, child of an incoming
+     * {@code traceparent}), so each record continues the request's trace; a record's own trace headers win.
+     */
+    private Map<String, byte[]> traceHeaders(Message in) {
+        if (!traceContext) {
+            return Map.of();
+        }
+        Map<String, byte[]> headers = new HashMap<>();
+        for (String name : TRACE_HEADERS) {
+            String value = in.getHeader(name, String.class);
+            if (value != null) {
+                headers.put(name, value.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return headers;
     }
 
     private void checkTopic(String topic) {

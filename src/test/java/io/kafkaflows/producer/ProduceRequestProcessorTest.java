@@ -1,6 +1,7 @@
 package io.kafkaflows.producer;
 
 import java.util.List;
+import java.util.Map;
 
 import io.kafkaflows.http.HttpErrorResponseProcessor;
 import org.apache.camel.Exchange;
@@ -53,7 +54,8 @@ class ProduceRequestProcessorTest {
         assertEquals("orders", exchange.getProperty(ProduceRequestProcessor.TOPIC));
         assertEquals("sync", exchange.getProperty(ProduceRequestProcessor.MODE));
         assertTrue((Boolean) exchange.getProperty(ProduceRequestProcessor.SINGLE));
-        assertTrue(exchange.getIn().getHeaders().isEmpty(), "inbound HTTP headers are dropped");
+        assertEquals(Map.of(KafkaConstants.OVERRIDE_TOPIC, "orders"), exchange.getIn().getHeaders(),
+                "inbound HTTP headers are dropped; the topic is named for the send");
     }
 
     @Test
@@ -83,6 +85,27 @@ class ProduceRequestProcessorTest {
         assertStatus(400, "ok 1", "{\"value\":1}");
         assertStatus(413, "ok-1", "{\"value\":\"" + "z".repeat(1000) + "\"}");
         assertStatus(400, "ok-1", "{\"value\":1}", "async", "transactional");
+    }
+
+    /** With tracing on, records carry the request's trace context; a record's own traceparent wins; off, none. */
+    @Test
+    void recordsCarryTheRequestsTraceContextOnlyWithTracingOn() throws Exception {
+        String body = "[{\"value\":1},{\"value\":2,\"headers\":{\"traceparent\":\"own\"}}]";
+        Exchange traced = request("orders", body);
+        traced.getIn().setHeader("traceparent", "00-request-span-01");
+        traced.getIn().setHeader("tracestate", "vendor=1");
+        processor.setTraceContext(true);
+        processor.process(traced);
+        List<Message> records = records(traced);
+        assertArrayEquals("00-request-span-01".getBytes(), records.get(0).getHeader("traceparent", byte[].class));
+        assertArrayEquals("vendor=1".getBytes(), records.get(0).getHeader("tracestate", byte[].class));
+        assertArrayEquals("own".getBytes(), records.get(1).getHeader("traceparent", byte[].class));
+
+        Exchange untraced = request("orders", body);
+        untraced.getIn().setHeader("traceparent", "00-request-span-01");
+        processor.setTraceContext(false);
+        processor.process(untraced);
+        assertNull(records(untraced).get(0).getHeader("traceparent"));
     }
 
     private void assertStatus(int status, String topic, String body, String... flags) {

@@ -12,7 +12,8 @@ import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Collects what a logger category writes (at its configured level, log4j2.xml) while open, as
- * {@code "LEVEL message"} lines, so a test can assert on what the app logged. Close it to detach.
+ * {@code "LEVEL message"} lines (plus {@code " [trace_id=...]"} when logged inside a span), so a test can assert on
+ * what the app logged. Close it to detach.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -26,7 +27,9 @@ public final class LogCapture implements AutoCloseable {
         appender = new AbstractAppender("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
-                lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+                String traceId = event.getContextData().getValue("trace_id");
+                lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage()
+                        + (traceId == null ? "" : " [trace_id=" + traceId + "]"));
             }
         };
         appender.start();
