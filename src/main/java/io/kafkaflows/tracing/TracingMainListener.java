@@ -37,6 +37,8 @@ public final class TracingMainListener extends MainListenerSupport {
         // only traces are exported; metrics come from Micrometer (/observe/metrics)
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
+        // OTLP over HTTP (to http://localhost:4318 unless set): the SDK's own default, gRPC, needs a gRPC stack
+        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         DeclaredProperties.resolved(pc, "otel.").forEach((k, v) -> defaults.put((String) k, (String) v));
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)

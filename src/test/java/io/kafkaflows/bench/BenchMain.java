@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkaflows.broker.KafkaBrokerLauncher;
+import io.kafkaflows.testsupport.OtlpReceiver;
 import io.kafkaflows.bench.ResultTable.Baseline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -111,6 +112,18 @@ public final class BenchMain {
                     new Baseline("plain kafka-clients loop: Jackson readTree, identity handler, writeValueAsString, no-op sink; "
                             + maxPoll + " records per poll (the flow's default), commitSync per poll", consumed, false,
                             last -> raw.consumer(consumerInput, consumed, maxPoll, last))));
+
+            // tracing's cost: the consumer flow traced (every span exported over OTLP to a receiver that discards
+            // them) against the same flow untraced, same run
+            long traced = (long) (200_000 * scale);
+            String tracedInput = filledJson(flows, admin, "tracing", traced);
+            try (OtlpReceiver otlp = new OtlpReceiver()) {
+                results.addAll(pair("tracing", "consumer flow traced", 100, traced,
+                        last -> flows.consumerFlow(tracedInput, traced, last, otlp.endpoint()),
+                        new Baseline("the same consumer flow, tracing off", traced, false,
+                                last -> flows.consumerFlow(tracedInput, traced, last, null))));
+                System.out.println("tracing: the OTLP receiver got " + otlp.received());
+            }
 
             long transformed = (long) (300_000 * scale);
             String transformInput = filledJson(flows, admin, "stream-transform", transformed);

@@ -102,7 +102,16 @@ final class FlowBench {
      * that does nothing (unless the paced latency phase armed it).
      */
     RunResult consumerFlow(String topic, long records, boolean latency) throws Exception {
+        return consumerFlow(topic, records, latency, null);
+    }
+
+    /** The consumer flow as above; with an OTLP endpoint, traced (every span exported there). */
+    RunResult consumerFlow(String topic, long records, boolean latency, String otlpEndpoint) throws Exception {
         Properties props = BenchProperties.app(bootstrap);
+        if (otlpEndpoint != null) {
+            props.setProperty("camel.opentelemetry2.enabled", "true");
+            props.setProperty("otel.exporter.otlp.endpoint", otlpEndpoint);
+        }
         props.setProperty("flows.consumer.topic", topic);
         props.setProperty("flows.consumer.sink", "bean:" + LatencyProbe.SINK_BEAN);
         // the plain loop copies this default: both sides must poll the same number of records

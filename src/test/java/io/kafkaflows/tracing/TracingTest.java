@@ -16,6 +16,7 @@ import io.kafkaflows.deadletter.InvalidEventException;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import io.kafkaflows.testsupport.LogCapture;
+import io.kafkaflows.testsupport.OtlpReceiver;
 import io.kafkaflows.testsupport.ZipkinServer;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,6 +140,22 @@ class TracingTest extends KafkaTestSupport {
                     && span.path("tags").path("url.scheme").asText().equals("kafka"));
             assertEquals(topic, send.path("name").asText(), "the send's span is named after the topic it wrote");
             assertEquals(traceId, traceIdOf(readToEnd(topic, "read_committed").get(0)));
+        }
+    }
+
+    /** The app's own exporter (OTLP over HTTP, no exporter configured) delivers spans to a collector's endpoint. */
+    @Test
+    void theShippedExporterSendsOtlpOverHttp() throws Exception {
+        try (OtlpReceiver collector = new OtlpReceiver()) {
+            Properties props = appProperties();
+            props.setProperty("camel.opentelemetry2.enabled", "true");
+            props.setProperty("otel.exporter.otlp.endpoint", collector.endpoint());
+            props.setProperty("otel.bsp.schedule.delay", "100");
+            String topic = createTopic(unique("traced-otlp"), 1);
+            try (InProcessApp app = InProcessApp.start(props)) {
+                post(app, topic, "0af7651916cd43dd8448eb211c80319c", "{\"value\": 1}");
+                await().atMost(Duration.ofSeconds(30)).until(() -> collector.exports() > 0);
+            }
         }
     }
 
