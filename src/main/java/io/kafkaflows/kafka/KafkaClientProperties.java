@@ -8,6 +8,8 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Kafka client properties derived from the Kafka component's configuration ({@code camel.component.kafka.*}), so
@@ -32,6 +34,20 @@ public final class KafkaClientProperties {
         Properties props = config.createConsumerProperties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.getBrokers());
         props.remove(CommonClientConfigs.GROUP_ID_CONFIG);
+        return props;
+    }
+
+    /**
+     * {@link #consumer} as a reader of committed records as bytes (read_committed, no auto commit), named
+     * {@code clientId}: the dead-letter replay's and the record browser's.
+     */
+    public static Properties committedBytesReader(CamelContext context, String clientId) {
+        Properties props = consumer(context);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         return props;
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.kafkaflows.testsupport.Browser;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -23,31 +24,21 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The dashboard page in a real headless Chromium (Debian's package; .ci/run installs it and requires it; without it
- * the test is skipped with a message on stderr): values produced in the
- * test (a topic, a consumer group's lag, a share group's lag, the dead-letter count) appear on the rendered page. Leaves a screenshot in
- * target/dashboard.png.
+ * The dashboard page in a real headless Chromium ({@link Browser}: skipped without it, except in .ci/run): values
+ * produced in the test (a topic, a consumer group's lag, a share group's lag, the dead-letter count) appear on the
+ * rendered page. Leaves a screenshot in target/dashboard.png.
  */
 class DashboardBrowserTest extends KafkaTestSupport {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("flows.test.chromium", "/usr/bin/chromium"));
-
     @Test
     void renderedPageShowsTopicsLagAndDeadLetters() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String why = "Chromium is needed for this test: apt-get install chromium (.ci/run does, and sets"
-                    + " FLOWS_REQUIRE_BROWSER=1 so that there it fails instead)";
-            assertTrue(System.getenv("FLOWS_REQUIRE_BROWSER") == null, why);
-            System.err.println("SKIPPED DashboardBrowserTest: " + why);
-            Assumptions.abort(why);
-        }
+        Browser.require("DashboardBrowserTest", Browser.CHROMIUM);
         String topic = createTopic(unique("ui-topic"), 2);
         for (int i = 0; i < 4; i++) {
             produce(List.of(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, bytes("k"), bytes("v" + i))));
@@ -103,7 +94,7 @@ class DashboardBrowserTest extends KafkaTestSupport {
 
     private static String chromium(String url, String... args) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("chromium-profile");
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+        List<String> cmd = new ArrayList<>(List.of(Browser.CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=8000"));
         cmd.addAll(List.of(args));

@@ -140,6 +140,7 @@ class ApiAccessMatrixTest extends KafkaTestSupport {
         return List.of(
                 new Call("topics-list", "GET", "/api/topics", null, 200, ApiRole.VIEWER),
                 new Call("topic-describe", "GET", "/api/topics/" + subject, null, 200, ApiRole.VIEWER),
+                new Call("topic-browse", "GET", "/api/topics/" + subject + "/browse?limit=5", null, 200, ApiRole.VIEWER),
                 new Call("groups-list", "GET", "/api/groups", null, 200, ApiRole.VIEWER),
                 new Call("group-describe", "GET", "/api/groups/" + group, null, 200, ApiRole.VIEWER),
                 new Call("group-lag", "GET", "/api/groups/" + group + "/lag", null, 200, ApiRole.VIEWER),

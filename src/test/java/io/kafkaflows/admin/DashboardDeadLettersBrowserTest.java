@@ -1,0 +1,102 @@
+package io.kafkaflows.admin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.kafkaflows.deadletter.InvalidEventException;
+import io.kafkaflows.testsupport.Browser;
+import io.kafkaflows.testsupport.InProcessApp;
+import io.kafkaflows.testsupport.KafkaTestSupport;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard's dead letters and record browser, driven in headless Chromium through chromedriver: the consumer
+ * flow dead-letters two records of its topic (its sink refuses each once), a third dead letter comes from another
+ * topic; on the page the three are listed with their context, the source-topic filter narrows them to two, the dry run
+ * reports 2 of 3, the confirmed replay sends those two back, and the flow then handles them (its group commits all 4
+ * offsets of its topic). The record browser shows the topic's records with key, headers and value. Leaves a
+ * screenshot in target/dashboard-dead-letters.png.
+ */
+class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
+
+    @Test
+    void deadLettersAreBrowsedFilteredAndReplayedFromThePage() throws Exception {
+        Browser.require("DashboardDeadLettersBrowserTest", Browser.CHROMIUM, Browser.CHROMEDRIVER);
+        Properties props = appProperties();
+        String topic = createTopic(props.getProperty("flows.consumer.topic"), 1);
+        String dlq = createTopic(unique("ui-dead"), 1);
+        props.setProperty("flows.dlq.topic", dlq);
+        props.setProperty("flows.consumer.sink", "mock:ui-sink");
+        ProducerRecord<byte[], byte[]> other = new ProducerRecord<>(dlq, bytes("o"), bytes("{\"id\":99}"));
+        other.headers().add(new RecordHeader("dlq.source.topic", bytes("some-other-topic")))
+                .add(new RecordHeader("dlq.exception.class", bytes("java.lang.IllegalStateException")));
+        produce(List.of(other));
+        try (InProcessApp app = InProcessApp.start(props)) {
+            var refusedOnce = ConcurrentHashMap.<String>newKeySet();
+            app.context().getEndpoint("mock:ui-sink", MockEndpoint.class).whenAnyExchangeReceived(exchange -> {
+                if (refusedOnce.add(exchange.getMessage().getBody(String.class))) {
+                    throw new InvalidEventException("refused once (simulated)");
+                }
+            });
+            produce(topic, "k1", "{\"id\":1}");
+            produce(topic, "k2", "{\"id\":2}");
+            await().atMost(Duration.ofSeconds(60)).until(() -> endOffsetTotal(dlq) == 3);
+
+            ChromeDriver page = Browser.driver(1200, 1500);
+            try {
+                page.get("http://127.0.0.1:" + app.property("camel.server.port") + "/ui");
+                Supplier<List<WebElement>> rows = () -> page.findElements(By.cssSelector("#dead-letters tr.dead-letter"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> rows.get().size() == 3);
+                assertTrue(rows.get().stream().anyMatch(r -> r.getText().contains(topic + "-0@0")
+                        && r.getText().contains(InvalidEventException.class.getName())
+                        && r.getText().contains("refused once (simulated)")), "a dead letter's context: " + texts(rows.get()));
+
+                new Select(page.findElement(By.id("dlq-source"))).selectByVisibleText(topic);
+                await().atMost(Duration.ofSeconds(10)).until(() -> rows.get().size() == 2);
+                page.findElement(By.id("replay-dry")).click();
+                WebElement result = page.findElement(By.id("replay-result"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> result.getText().equals("dry run: 2 of 3 dead letters match"));
+                assertEquals(2, endOffsetTotal(topic), "the dry run sent nothing");
+                WebElement confirm = page.findElement(By.id("replay-confirm"));
+                assertTrue(confirm.isDisplayed(), "confirm offered after the dry run");
+                confirm.click();
+                await().atMost(Duration.ofSeconds(30)).until(() -> result.getText().equals("replayed 2, parked 0"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.consumer.group-id"), topic) == 4);
+                assertEquals(4, endOffsetTotal(topic), "the two replayed records came back to their topic");
+
+                new Select(page.findElement(By.id("browse-topic"))).selectByVisibleText(topic);
+                page.findElement(By.id("browse")).click();
+                Supplier<List<WebElement>> records = () -> page.findElements(By.cssSelector("#records tr.record"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> records.get().size() == 4);
+                assertTrue(records.get().stream().anyMatch(r -> r.getText().contains("k2") && r.getText().contains("{\"id\":2}")
+                        && r.getText().contains("dlq.replay.count=1")), "a replayed record in the browser: " + texts(records.get()));
+                Path shot = Path.of("target", "dashboard-dead-letters.png");
+                Files.write(shot, page.getScreenshotAs(OutputType.BYTES));
+                assertTrue(Files.size(shot) > 1000, "screenshot written");
+            } finally {
+                page.quit();
+            }
+        }
+    }
+
+    private static List<String> texts(List<WebElement> rows) {
+        return rows.stream().map(WebElement::getText).toList();
+    }
+}
