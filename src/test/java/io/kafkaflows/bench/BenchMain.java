@@ -113,16 +113,18 @@ public final class BenchMain {
                             + maxPoll + " records per poll (the flow's default), commitSync per poll", consumed, false,
                             last -> raw.consumer(consumerInput, consumed, maxPoll, last))));
 
-            // tracing's cost: the consumer flow traced (every span exported over OTLP to a receiver that discards
-            // them) against the same flow untraced, same run
+            // tracing's cost: the consumer flow traced (spans exported over OTLP to a receiver that discards them),
+            // every trace and 1 % of them, against the same flow untraced, same run
             long traced = (long) (200_000 * scale);
             String tracedInput = filledJson(flows, admin, "tracing", traced);
             try (OtlpReceiver otlp = new OtlpReceiver()) {
-                results.addAll(pair("tracing", "consumer flow traced", 100, traced,
-                        last -> flows.consumerFlow(tracedInput, traced, last, otlp.endpoint()),
-                        new Baseline("the same consumer flow, tracing off", traced, false,
-                                last -> flows.consumerFlow(tracedInput, traced, last, null))));
-                System.out.println("tracing: the OTLP receiver got " + otlp.received());
+                for (double sampled : new double[] {1.0, 0.01}) {
+                    results.addAll(pair("tracing", "consumer flow traced, " + Math.round(sampled * 100) + " % sampled", 100, traced,
+                            last -> flows.consumerFlow(tracedInput, traced, last, otlp.endpoint(), sampled),
+                            new Baseline("the same consumer flow, tracing off", traced, false,
+                                    last -> flows.consumerFlow(tracedInput, traced, last, null, 0))));
+                    System.out.println("tracing: the OTLP receiver got " + otlp.received() + " so far");
+                }
             }
 
             long transformed = (long) (300_000 * scale);

@@ -102,15 +102,17 @@ final class FlowBench {
      * that does nothing (unless the paced latency phase armed it).
      */
     RunResult consumerFlow(String topic, long records, boolean latency) throws Exception {
-        return consumerFlow(topic, records, latency, null);
+        return consumerFlow(topic, records, latency, null, 0);
     }
 
-    /** The consumer flow as above; with an OTLP endpoint, traced (every span exported there). */
-    RunResult consumerFlow(String topic, long records, boolean latency, String otlpEndpoint) throws Exception {
+    /** The consumer flow as above; with an OTLP endpoint, traced (the sampled fraction of traces exported there). */
+    RunResult consumerFlow(String topic, long records, boolean latency, String otlpEndpoint, double sampled) throws Exception {
         Properties props = BenchProperties.app(bootstrap);
         if (otlpEndpoint != null) {
             props.setProperty("camel.opentelemetry2.enabled", "true");
             props.setProperty("otel.exporter.otlp.endpoint", otlpEndpoint);
+            props.setProperty("otel.traces.sampler", "parentbased_traceidratio");
+            props.setProperty("otel.traces.sampler.arg", String.valueOf(sampled));
         }
         props.setProperty("flows.consumer.topic", topic);
         props.setProperty("flows.consumer.sink", "bean:" + LatencyProbe.SINK_BEAN);
