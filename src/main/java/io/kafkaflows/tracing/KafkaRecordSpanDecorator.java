@@ -50,18 +50,19 @@ public class KafkaRecordSpanDecorator extends KafkaSpanDecorator {
         return new TraceHeaders(exchange.getIn().getHeaders());
     }
 
-    /** The exchange's String headers, plus the trace headers when they are a record's bytes. */
+    /** The exchange's trace headers (all a W3C trace context and baggage propagator reads), as text. */
     static final class TraceHeaders implements SpanContextPropagationExtractor {
         private final Map<String, Object> headers = new CaseInsensitiveMap();
 
         TraceHeaders(Map<String, Object> exchangeHeaders) {
-            exchangeHeaders.forEach((name, value) -> {
+            for (String name : TRACE_HEADERS) {
+                Object value = exchangeHeaders.get(name);
                 if (value instanceof String) {
                     headers.put(name, value);
-                } else if (value instanceof byte[] bytes && TRACE_HEADERS.contains(name.toLowerCase())) {
+                } else if (value instanceof byte[] bytes) {
                     headers.put(name, new String(bytes, StandardCharsets.UTF_8));
                 }
-            });
+            }
         }
 
         @Override

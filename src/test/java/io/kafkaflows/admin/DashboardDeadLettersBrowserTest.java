@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.kafkaflows.deadletter.InvalidEventException;
 import io.kafkaflows.testsupport.Browser;
@@ -31,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * flow dead-letters two records of its topic (its sink refuses each once), a third dead letter comes from another
  * topic; on the page the three are listed with their context, the source-topic filter narrows them to two, the dry run
  * reports 2 of 3, the confirmed replay sends those two back, and the flow then handles them (its group commits all 4
- * offsets of its topic). The record browser shows the topic's records with key, headers and value. Leaves a
- * screenshot in target/dashboard-dead-letters.png.
+ * offsets of its topic); the flow's route has a non-zero series in the rate chart, and the page's exchange count
+ * for it equals camel_exchanges_total on /observe/metrics. The record browser shows the topic's records with key,
+ * headers and value. Leaves a screenshot in target/dashboard-dead-letters.png.
  */
 class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
 
@@ -80,6 +83,7 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
                 await().atMost(Duration.ofSeconds(30)).until(() -> result.getText().equals("replayed 2, parked 0"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.consumer.group-id"), topic) == 4);
                 assertEquals(4, endOffsetTotal(topic), "the two replayed records came back to their topic");
+                assertChartsMatchTheMetrics(page, app);
 
                 new Select(page.findElement(By.id("browse-topic"))).selectByVisibleText(topic);
                 page.findElement(By.id("browse")).click();
@@ -94,6 +98,25 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
                 page.quit();
             }
         }
+    }
+
+    /**
+     * The rate chart of the consumer flow's route has a series that is not all zero, and once the flow is idle the
+     * page's last exchange count for it equals camel_exchanges_total on /observe/metrics.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertChartsMatchTheMetrics(ChromeDriver page, InProcessApp app) {
+        String route = "consumer-records";
+        await().atMost(Duration.ofSeconds(30)).until(() -> !page.findElements(
+                By.cssSelector("#chart-rates polyline[data-series='" + route + "']")).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Matcher m = Pattern.compile("camel_exchanges_total\\{[^}]*routeId=\"" + route + "\"[^}]*} ([0-9.]+)")
+                    .matcher(app.get(app.property("camel.management.port"), "/observe/metrics").body());
+            Object shown = page.executeScript("return window.kafkaFlowsCharts.totals['" + route + "']");
+            return m.find() && shown != null && (long) Double.parseDouble(m.group(1)) == ((Number) shown).longValue();
+        });
+        List<List<Number>> points = (List<List<Number>>) page.executeScript("return window.kafkaFlowsCharts.rates['" + route + "']");
+        assertTrue(points.stream().anyMatch(p -> p.get(1).doubleValue() > 0), "a non-zero rate: " + points);
     }
 
     private static List<String> texts(List<WebElement> rows) {

@@ -148,6 +148,7 @@ class ApiAccessMatrixTest extends KafkaTestSupport {
                 new Call("share-group-describe", "GET", "/api/share-groups/" + prefix + "no-share-group", null, 404, ApiRole.VIEWER),
                 new Call("acls-list", "GET", "/api/acls", null, 200, ApiRole.VIEWER),
                 new Call("dlq-stats", "GET", "/api/dlq", null, 200, ApiRole.VIEWER),
+                new Call("flow-stats", "GET", "/api/flows", null, 200, ApiRole.VIEWER),
                 new Call("dashboard", "GET", "/ui", null, 200, ApiRole.VIEWER),
                 new Call("produce", "POST", "/api/topics/" + prefix + "orders-1/records", "{\"value\":{\"n\":1}}", 200, ApiRole.PRODUCER),
                 new Call("dlq-replay", "POST", "/api/dlq/replay", "{}", 200, ApiRole.OPERATOR),

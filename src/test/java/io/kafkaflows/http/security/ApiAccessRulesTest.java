@@ -50,6 +50,7 @@ class ApiAccessRulesTest {
                 Map.entry("DELETE /api/groups/g1", ApiRole.ADMIN),
                 Map.entry("GET /api/share-groups/jobs-group", ApiRole.VIEWER),
                 Map.entry("GET /api/topics/orders/browse", ApiRole.VIEWER),
+                Map.entry("GET /api/flows", ApiRole.VIEWER),
                 Map.entry("POST /api/acls", ApiRole.ADMIN),
                 Map.entry("DELETE /api/acls", ApiRole.ADMIN),
                 Map.entry("GET /api/something-new", ApiRole.VIEWER),
@@ -59,7 +60,7 @@ class ApiAccessRulesTest {
             String[] parts = request.split(" ");
             assertEquals(role, rules.match(parts[0], parts[1]).rule().role(), request);
         });
-        assertEquals(20, rules.rules().size());
+        assertEquals(21, rules.rules().size());
         ApiAccessRules.Match produce = rules.match("POST", "/api/topics/orders%2Eeu%2B1/records");
         assertEquals("produce", produce.rule().operation());
         assertEquals("orders.eu+1", produce.arguments().get("topic"));
