@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,12 +18,18 @@ import com.sun.net.httpserver.HttpServer;
 public final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final AtomicLong exports = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
 
     public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newSingleThreadExecutor());
+        executor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "otlp-receiver");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
         server.createContext("/v1/traces", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
                 bytes.addAndGet(body.readAllBytes().length);
@@ -51,5 +58,6 @@ public final class OtlpReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
