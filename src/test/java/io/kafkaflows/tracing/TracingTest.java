@@ -186,6 +186,27 @@ class TracingTest extends KafkaTestSupport {
         }
     }
 
+    /** A job POSTed to the queue flow's topic: its share-group consume span is in the request's trace. */
+    @Test
+    void aQueuedJobIsInItsRequestsTrace() throws Exception {
+        String service = unique("traced-queue-app");
+        Properties props = tracedApp(service);
+        String topic = createTopic(unique("traced-jobs"), 1);
+        props.setProperty("flows.queue.enabled", "true");
+        props.setProperty("flows.queue.topic", topic);
+        props.setProperty("flows.queue.group-id", unique("traced-queue-group"));
+        props.setProperty("flows.queue.concurrency", "1");
+        props.setProperty("flows.queue.sink", "mock:traced-jobs");
+        String traceId = (Long.toHexString(System.nanoTime()) + "3333333333333333333333333333333").substring(0, 32);
+        try (InProcessApp app = InProcessApp.start(props)) {
+            post(app, topic, traceId, "{\"value\": {\"job\": 1}}");
+            List<JsonNode> spans = awaitTrace(service, traceId, List.of(routeSpan("platform-http", null), routeSpan("kafka-queue", null)));
+            JsonNode job = only(spans, routeSpan("kafka-queue", null));
+            assertTrue(descends(job, only(spans, routeSpan("platform-http", null)), spans), spans.toString());
+            assertEquals(topic, job.path("name").asText(), "named after the topic");
+        }
+    }
+
     /**
      * The sink refuses a record once (a non-retryable failure): one trace holds the request, the failed consume, the
      * dead-letter write (the dead letter carries that span), the replay and the replayed record's consume.
