@@ -64,11 +64,11 @@ final class MatrixPlan {
 
     /**
      * Each cell's input is written over this time while the app runs: long enough for the fault's app starts and
-     * group joins to land mid-stream (a rebalance starts a second JVM and waits for it to join; the random schedule
-     * injects three faults).
+     * group joins to land mid-stream (a rebalance starts a second JVM and waits for it to join; a zombie waits for two
+     * JVMs to join and then for the session timeout; the random schedule injects three faults).
      */
     Duration inputSpan(Fault fault) {
-        boolean slow = fault == Fault.REBALANCE || fault == Fault.RANDOM;
+        boolean slow = fault == Fault.REBALANCE || fault == Fault.ZOMBIE || fault == Fault.RANDOM;
         return Duration.ofSeconds((quick ? 15 : 30) * (slow ? 2 : 1));
     }
 

@@ -65,7 +65,7 @@ final class MatrixReport {
         sizes.forEach((flow, size) -> md.append(flow).append(' ').append(size).append("; "));
         md.setLength(md.length() - 2);
         md.append("; each cell's input is written while the app runs, over ").append(inputSpan.toSeconds())
-                .append(" s (twice that for the rebalance and random-schedule cells).\n\nPromises, each stated once:\n\n");
+                .append(" s (twice that for the zombie, rebalance and random-schedule cells).\n\nPromises, each stated once:\n\n");
         Map<FlowPromise, StringBuilder> byPromise = new LinkedHashMap<>();
         flows.forEach(f -> byPromise.computeIfAbsent(f.promise(), p -> new StringBuilder()).append(", ").append(f.name()));
         byPromise.forEach((p, names) -> md.append("- **").append(names.substring(2)).append("**: ").append(p.statement).append('\n'));
