@@ -41,6 +41,8 @@ public final class TopicAdministration {
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final long TIMEOUT_SECONDS = 30;
+    /** sizes are extra in a topic list: a partition that does not answer within this leaves its topic without one */
+    private static final long SIZE_TIMEOUT_SECONDS = 5;
     /** Kafka's own max.block.ms default, if neither property is set. */
     private static final long DEFAULT_LEADER_WAIT_MS = 60_000;
     private static final long LEADER_POLL_MS = 100;
@@ -77,12 +79,16 @@ public final class TopicAdministration {
     public ApiResponse list() throws Exception {
         Collection<String> names = client().listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Map<String, TopicDescription> described = client().describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<String, TopicSizes.Size> sizes = TopicSizes.of(client(), described, SIZE_TIMEOUT_SECONDS);
         List<Map<String, Object>> topics = new ArrayList<>();
         new TreeMap<>(described).forEach((name, d) -> {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("name", name);
             t.put("partitions", d.partitions().size());
             t.put("replicationFactor", d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size());
+            TopicSizes.Size size = sizes.get(name);
+            t.put("records", size == null ? null : size.records());
+            t.put("endOffsets", size == null ? null : size.endOffsets());
             topics.add(t);
         });
         return ApiResponse.ok(topics);

@@ -74,7 +74,7 @@ class DashboardBrowserTest extends KafkaTestSupport {
             String url = "http://127.0.0.1:" + app.property("camel.server.port") + "/ui";
             String dom = chromium(url, "--dump-dom");
             chromium(url, "--window-size=1100,900", "--screenshot=" + Path.of("target", "dashboard.png").toAbsolutePath());
-            assertTrue(dom.contains("<td>" + topic + "</td><td>2</td>"), "topic row:\n" + dom);
+            assertTrue(dom.contains("<td>" + topic + "</td><td>2</td><td class=\"records\">4</td>"), "topic row with its records:\n" + dom);
             assertTrue(dom.contains("data-group=\"" + group + "\"><b>" + group + "</b> total lag <span class=\"total-lag\">3</span>"),
                     "group lag:\n" + dom);
             assertTrue(dom.contains("<span id=\"dlq-count\">2</span>"), "dead letters:\n" + dom);
