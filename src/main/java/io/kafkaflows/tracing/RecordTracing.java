@@ -4,11 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -19,7 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Spans for records the app writes with its own producers rather than through a Camel endpoint (dead letters,
- * replays): a PRODUCER span, child of the current one (the route's), whose context replaces the trace headers the
+ * replays), and links from one result to the records it aggregates (window results). A PRODUCER span, child of the current one (the route's), whose context replaces the trace headers the
  * record carries. With tracing off (no tracer bound by {@link TracingMainListener}) it costs a registry lookup and
  * returns the no-op span.
  */
@@ -62,6 +65,46 @@ public final class RecordTracing {
         propagators.getTextMapPropagator().inject(Context.root().with(span), headers,
                 (carrier, name, value) -> carrier.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
         return span;
+    }
+
+    /**
+     * The current span's context as a W3C traceparent, or null when there is none (tracing off): what a record
+     * remembers to be linked from a later span (a window result) that aggregates it.
+     */
+    public static String currentTraceparent() {
+        SpanContext current = Span.current().getSpanContext();
+        return current.isValid()
+                ? "00-" + current.getTraceId() + "-" + current.getSpanId() + "-" + current.getTraceFlags().asHex() : null;
+    }
+
+    /**
+     * Records {@code name}, a child of the span {@code parent} names (a traceparent; the current span when null or
+     * invalid), linked to the spans the traceparents name (as remembered by {@link #currentTraceparent()}): one
+     * result, many records' traces. Does nothing without a tracer.
+     */
+    public static void linked(CamelContext context, String name, String parent, List<String> traceparents,
+                              Attributes attributes) {
+        Tracer tracer = context.getRegistry().lookupByNameAndType(TRACER_BEAN, Tracer.class);
+        if (tracer == null) {
+            return;
+        }
+        SpanContext parentContext = spanContextOf(parent);
+        SpanBuilder builder = tracer.spanBuilder(name).setAllAttributes(attributes).setParent(parentContext.isValid()
+                ? Context.root().with(Span.wrap(parentContext)) : Context.current());
+        for (String traceparent : traceparents) {
+            SpanContext linked = spanContextOf(traceparent);
+            if (linked.isValid()) {
+                builder.addLink(linked);
+            }
+        }
+        builder.startSpan().end();
+    }
+
+    private static SpanContext spanContextOf(String traceparent) {
+        String[] parts = traceparent == null ? new String[0] : traceparent.split("-");
+        return parts.length == 4 && parts[3].length() == 2
+                ? SpanContext.createFromRemoteParent(parts[1], parts[2], TraceFlags.fromHex(parts[3], 0), TraceState.getDefault())
+                : SpanContext.getInvalid();
     }
 
     /** Ends the span, marking it failed when {@code failure} is not null. */

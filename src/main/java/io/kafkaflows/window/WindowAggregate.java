@@ -1,16 +1,22 @@
 package io.kafkaflows.window;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * The state of one window of one key (also the unit of contribution: one record's value, or a merged session's
  * partial aggregate): bounds, count, sum, min, max. Stored as JSON in the changelog; the record key is kept
- * base64-encoded so any key bytes survive.
+ * base64-encoded so any key bytes survive. With tracing on, also the W3C traceparents of the first
+ * {@value #MAX_TRACES} records aggregated (the window result's span links to them); absent from the JSON otherwise.
  */
 public class WindowAggregate {
+
+    public static final int MAX_TRACES = 16;
 
     private String key;
     private long start;
@@ -19,6 +25,8 @@ public class WindowAggregate {
     private double sum;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    private List<String> traces;
 
     public WindowAggregate() {
     }
@@ -46,7 +54,20 @@ public class WindowAggregate {
         max = Math.max(max, other.max);
         start = Math.min(start, other.start);
         end = Math.max(end, other.end);
+        if (other.traces != null) {
+            other.traces.forEach(this::addTrace);
+        }
         return this;
+    }
+
+    /** Remembers a contributing record's traceparent (up to {@value #MAX_TRACES}, each once). */
+    public void addTrace(String traceparent) {
+        if (traces == null) {
+            traces = new ArrayList<>(2);
+        }
+        if (traces.size() < MAX_TRACES && !traces.contains(traceparent)) {
+            traces.add(traceparent);
+        }
     }
 
     @JsonIgnore
@@ -113,5 +134,13 @@ public class WindowAggregate {
 
     public void setMax(double max) {
         this.max = max;
+    }
+
+    public List<String> getTraces() {
+        return traces;
+    }
+
+    public void setTraces(List<String> traces) {
+        this.traces = traces;
     }
 }

@@ -14,6 +14,7 @@ import io.kafkaflows.kafka.tx.ConsumerBoundCommit;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
 import io.kafkaflows.kafka.tx.TransactionAbortedException;
 import io.kafkaflows.deadletter.InvalidEventException;
+import io.kafkaflows.tracing.RecordTracing;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -86,6 +87,10 @@ public class WindowAssignProcessor implements Processor {
         PartitionWindows.Plan plan = windowsOfPartition.plan(Base64.getEncoder().encodeToString(key), event.timestamp(),
                 event.value(), group -> repository.get(exchange.getContext(), group).getMessage().getBody(WindowAggregate.class));
         List<WindowOp> ops = new ArrayList<>(plan.ops());
+        String trace = RecordTracing.currentTraceparent();
+        if (trace != null) {
+            ops.stream().filter(op -> op.kind() == WindowOp.Kind.CONTRIBUTE).forEach(op -> op.contribution().addTrace(trace));
+        }
         if (plan.lateReason() != null) {
             message.setHeader(LATE, plan.lateReason());
         }

@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +17,9 @@ import io.kafkaflows.testsupport.Browser;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -33,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * flow dead-letters two records of its topic (its sink refuses each once), a third dead letter comes from another
  * topic; on the page the three are listed with their context, the source-topic filter narrows them to two, the dry run
  * reports 2 of 3, the confirmed replay sends those two back, and the flow then handles them (its group commits all 4
- * offsets of its topic); the flow's route has a non-zero series in the rate chart, and the page's exchange count
- * for it equals camel_exchanges_total on /observe/metrics. The record browser shows the topic's records with key,
+ * offsets of its topic); the flow's route has non-zero series in the rate and failure charts whose counts equal the
+ * metrics endpoint's (a third record refused while the page is open), and a group left 4 behind is charted at lag
+ * 4, as the lag gauge reports. The record browser shows the topic's records with key,
  * headers and value. Leaves a screenshot in target/dashboard-dead-letters.png.
  */
 class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
@@ -47,6 +52,10 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
         String dlq = createTopic(unique("ui-dead"), 1);
         props.setProperty("flows.dlq.topic", dlq);
         props.setProperty("flows.consumer.sink", "mock:ui-sink");
+        // a group that stays behind: the lag chart has something to show
+        String lagging = unique("ui-lagging");
+        props.setProperty("flows.monitor.groups", lagging);
+        props.setProperty("flows.monitor.lag-interval", "500");
         ProducerRecord<byte[], byte[]> other = new ProducerRecord<>(dlq, bytes("o"), bytes("{\"id\":99}"));
         other.headers().add(new RecordHeader("dlq.source.topic", bytes("some-other-topic")))
                 .add(new RecordHeader("dlq.exception.class", bytes("java.lang.IllegalStateException")));
@@ -83,7 +92,6 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
                 await().atMost(Duration.ofSeconds(30)).until(() -> result.getText().equals("replayed 2, parked 0"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.consumer.group-id"), topic) == 4);
                 assertEquals(4, endOffsetTotal(topic), "the two replayed records came back to their topic");
-                assertChartsMatchTheMetrics(page, app);
 
                 new Select(page.findElement(By.id("browse-topic"))).selectByVisibleText(topic);
                 page.findElement(By.id("browse")).click();
@@ -91,6 +99,13 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
                 await().atMost(Duration.ofSeconds(30)).until(() -> records.get().size() == 4);
                 assertTrue(records.get().stream().anyMatch(r -> r.getText().contains("k2") && r.getText().contains("{\"id\":2}")
                         && r.getText().contains("dlq.replay.count=1")), "a replayed record in the browser: " + texts(records.get()));
+
+                // while the page watches: a third refusal, and a group left 4 behind
+                produce(topic, "k3", "{\"id\":3}");
+                await().atMost(Duration.ofSeconds(60)).until(() -> endOffsetTotal(dlq) == 4);
+                admin().alterConsumerGroupOffsets(lagging, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1)))
+                        .all().get(30, TimeUnit.SECONDS);
+                assertChartsMatchTheMetrics(page, app, lagging);
                 Path shot = Path.of("target", "dashboard-dead-letters.png");
                 Files.write(shot, page.getScreenshotAs(OutputType.BYTES));
                 assertTrue(Files.size(shot) > 1000, "screenshot written");
@@ -101,22 +116,50 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
     }
 
     /**
-     * The rate chart of the consumer flow's route has a series that is not all zero, and once the flow is idle the
-     * page's last exchange count for it equals camel_exchanges_total on /observe/metrics.
+     * The rate and failure charts of the consumer flow's route have series that are not all zero, and once the flow
+     * is idle the page's last exchange and failure counts for it equal camel_exchanges_total and
+     * camel_exchanges_failed_total + camel_exchanges_failures_handled_total on /observe/metrics (three refusals); the
+     * lag chart's series of the lagging group ends at its lag, 4, which kafkaflows_consumer_lag reports too.
      */
     @SuppressWarnings("unchecked")
-    private static void assertChartsMatchTheMetrics(ChromeDriver page, InProcessApp app) {
+    private static void assertChartsMatchTheMetrics(ChromeDriver page, InProcessApp app, String lagging) {
         String route = "consumer-records";
-        await().atMost(Duration.ofSeconds(30)).until(() -> !page.findElements(
-                By.cssSelector("#chart-rates polyline[data-series='" + route + "']")).isEmpty());
+        for (String chart : List.of("chart-rates", "chart-failures")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !page.findElements(
+                    By.cssSelector("#" + chart + " polyline[data-series='" + route + "']")).isEmpty());
+        }
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Matcher m = Pattern.compile("camel_exchanges_total\\{[^}]*routeId=\"" + route + "\"[^}]*} ([0-9.]+)")
-                    .matcher(app.get(app.property("camel.management.port"), "/observe/metrics").body());
+            String metrics = app.get(app.property("camel.management.port"), "/observe/metrics").body();
             Object shown = page.executeScript("return window.kafkaFlowsCharts.totals['" + route + "']");
-            return m.find() && shown != null && (long) Double.parseDouble(m.group(1)) == ((Number) shown).longValue();
+            Object failed = page.executeScript("return window.kafkaFlowsCharts.failedTotals['" + route + "']");
+            return shown != null && failed != null && metric(metrics, "camel_exchanges_total", "routeId", route) == ((Number) shown).longValue()
+                    && metric(metrics, "camel_exchanges_failed_total", "routeId", route)
+                    + metric(metrics, "camel_exchanges_failures_handled_total", "routeId", route) == ((Number) failed).longValue()
+                    && ((Number) failed).longValue() == 3;
         });
-        List<List<Number>> points = (List<List<Number>>) page.executeScript("return window.kafkaFlowsCharts.rates['" + route + "']");
-        assertTrue(points.stream().anyMatch(p -> p.get(1).doubleValue() > 0), "a non-zero rate: " + points);
+        for (String series : List.of("rates", "failures")) {
+            List<List<Number>> points = (List<List<Number>>) page.executeScript("return window.kafkaFlowsCharts." + series + "['" + route + "']");
+            assertTrue(points.stream().anyMatch(p -> p.get(1).doubleValue() > 0), "a non-zero " + series + " series: " + points);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<List<Number>> lag = (List<List<Number>>) page.executeScript("return window.kafkaFlowsCharts.lag['" + lagging + "']");
+            return lag != null && !lag.isEmpty() && lag.get(lag.size() - 1).get(1).longValue() == 4
+                    && !page.findElements(By.cssSelector("#chart-lag polyline[data-series='" + lagging + "']")).isEmpty();
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric(app.get(app.property("camel.management.port"),
+                "/observe/metrics").body(), "kafkaflows_consumer_lag", "group", lagging) == 4);
+    }
+
+    /** The sum of a Prometheus metric's series whose label {@code label} is {@code value}. */
+    private static long metric(String exposition, String name, String label, String value) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(exposition);
+        long sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(label + "=\"" + value + "\"")) {
+                sum += (long) Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
     }
 
     private static List<String> texts(List<WebElement> rows) {
