@@ -30,8 +30,13 @@ public final class ConsumerEventProcessor implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
-        JsonNode event = Json.MAPPER.readTree(message.getMandatoryBody(byte[].class));
+        message.setBody(handle(message.getMandatoryBody(byte[].class)));
+    }
+
+    /** One record's value through parse, check and handler: the JSON string the sink gets. */
+    public String handle(byte[] value) throws Exception {
+        JsonNode event = Json.MAPPER.readTree(value);
         validator.check(event);
-        message.setBody(Json.MAPPER.writeValueAsString(handler.handle(event)));
+        return Json.MAPPER.writeValueAsString(handler.handle(event));
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.kafkaflows.kafka.KafkaRecords;
 import io.kafkaflows.kafka.OffsetCommitProcessor;
+import io.kafkaflows.kafka.PollRecords;
 import io.kafkaflows.kafka.tx.KafkaTransactions;
 import io.kafkaflows.kafka.tx.TransactionCommitRoutePolicy;
 import io.kafkaflows.queue.KafkaQueueHeaders;
@@ -96,12 +97,27 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        Message record = recordOf(exchange);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
+        if (exchange.getIn().getBody() instanceof List<?> records && PollRecords.isPoll(exchange)) {
+            // a poll handed to the sink as one list (the sink failed): each of its records not yet dead-lettered
+            for (Exchange record : PollRecords.pending(records)) {
+                deadLetter(exchange, record.getMessage(), failure, attempts);
+                PollRecords.markDeadLettered(record);
+            }
+            return;
+        }
+        deadLetter(exchange, recordOf(exchange), failure, attempts);
+    }
+
+    /**
+     * Writes {@code record} (as consumed) to the flow's dead-letter topic with the failure's context, for the route
+     * exchange {@code exchange} (its route, flow and transaction); waits for the acknowledgement.
+     */
+    public void deadLetter(Exchange exchange, Message record, Throwable failure, int attempts) throws Exception {
         String routeId = exchange.getFromRouteId();
         String flow = KafkaRecords.flowOf(exchange);
         String target = camelContext.getPropertiesComponent().resolveProperty("flows." + flow + ".dlq-topic").orElse(topic);
-        int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
         List<Header> headers = headers(record, failure, attempts, routeId, flow);
         Span span = RecordTracing.startSend(camelContext, "dead-letter", target, headers, false);
         ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(target, null,

@@ -17,6 +17,15 @@ public final class RetryBudgetRoutePolicy extends RoutePolicySupport {
     private long initialDelay = 200;
     private double multiplier = 2;
     private long maxDelay = 2000;
+    private boolean perPoll;
+
+    /**
+     * The route handles a poll as one exchange whose processor bounds its records' retries itself
+     * (ConsumerPollProcessor): only the exchange's own redeliveries (the sink's) count, once per poll.
+     */
+    public void setPerPoll(boolean perPoll) {
+        this.perPoll = perPoll;
+    }
 
     public void setMaxRedeliveries(int maxRedeliveries) {
         this.maxRedeliveries = maxRedeliveries;
@@ -52,7 +61,7 @@ public final class RetryBudgetRoutePolicy extends RoutePolicySupport {
         }
         Integer records = kafka.getConfiguration().getMaxPollRecords();
         Integer interval = kafka.getConfiguration().getMaxPollIntervalMs();
-        long pollRecords = records == null ? 500 : records;
+        long pollRecords = perPoll ? 1 : records == null ? 500 : records;
         long pollInterval = interval == null ? 300_000 : interval;
         long worstCase = pollRecords * retryBudgetMs();
         if (worstCase >= pollInterval / 2) {

@@ -113,6 +113,15 @@ public final class BenchMain {
                             + maxPoll + " records per poll (the flow's default), commitSync per poll", consumed, false,
                             last -> raw.consumer(consumerInput, consumed, maxPoll, last))));
 
+            // the consumer flow's batch-sink mode (one exchange per poll) against the plain loop polling as many
+            int batchSink = 500;
+            String batchSinkInput = filledJson(flows, admin, "consumer-batch-sink", consumed);
+            results.addAll(pair("consumer-batch-sink", batchSink + " records per poll", 100, consumed,
+                    last -> flows.consumerBatchSinkFlow(batchSinkInput, consumed, last, batchSink),
+                    new Baseline("plain kafka-clients loop: Jackson readTree, identity handler, writeValueAsString, no-op sink; "
+                            + batchSink + " records per poll, commitSync per poll", consumed, false,
+                            last -> raw.consumer(batchSinkInput, consumed, batchSink, last))));
+
             // tracing's cost: the consumer flow traced (spans exported over OTLP to a receiver that discards them),
             // every trace and 1 % of them, against the same flow untraced, same run
             long traced = (long) (200_000 * scale);

@@ -123,6 +123,21 @@ final class FlowBench {
                 Map.of(maxPollRecords, BenchProperties.flowDefault(maxPollRecords)));
     }
 
+    /**
+     * The consumer flow in batch-sink mode (flows.consumer.batch and batch-sink true): one exchange per poll of
+     * {@code batchSize} records, the sink gets each poll as one list.
+     */
+    RunResult consumerBatchSinkFlow(String topic, long records, boolean latency, int batchSize) throws Exception {
+        Properties props = BenchProperties.app(bootstrap);
+        props.setProperty("flows.consumer.topic", topic);
+        props.setProperty("flows.consumer.sink", "bean:" + LatencyProbe.SINK_BEAN);
+        props.setProperty("flows.consumer.batch", "true");
+        props.setProperty("flows.consumer.batch-sink", "true");
+        props.setProperty("flows.consumer.batch-size", String.valueOf(batchSize));
+        return runApp(props, props.getProperty("flows.consumer.group-id"), topic, records,
+                latency ? () -> LatencyProbe.throughSink(bootstrap, topic, sink) : null);
+    }
+
     /** The app's exactly-once flow at its defaults on JSON input. */
     RunResult exactlyOnceFlow(String input, String output, long records, boolean latency) throws Exception {
         Properties props = BenchProperties.app(bootstrap);

@@ -110,7 +110,12 @@ final class LatencyProbe {
         @Override
         public void process(Exchange exchange) {
             if (armed != null) {
-                accept(exchange.getIn().getBody(String.class));
+                if (exchange.getIn().getBody() instanceof java.util.List<?> events) {
+                    // the consumer flow's batch-sink mode: one list per poll
+                    events.forEach(event -> accept((String) event));
+                } else {
+                    accept(exchange.getIn().getBody(String.class));
+                }
             }
         }
 

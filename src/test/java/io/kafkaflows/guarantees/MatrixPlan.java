@@ -26,12 +26,13 @@ final class MatrixPlan {
         ROWS.put("transform", new SequencedFlow(SequencedFlow.Kind.TRANSFORM));
         ROWS.put("window", new WindowFlow());
         ROWS.put("consumer-batch", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH));
+        ROWS.put("consumer-batch-sink", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH_SINK));
         ROWS.put("dlq-replay", new DlqReplayFlow());
         ROWS.put("http-ingress", new HttpIngressFlow());
     }
 
     private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE",
-            "consumer/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
+            "consumer/POISON", "consumer-batch-sink/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
             "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "http-ingress/APP_SIGKILL", "consumer/ZOMBIE");
 
     final boolean quick;

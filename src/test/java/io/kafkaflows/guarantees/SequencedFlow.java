@@ -15,13 +15,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The rows whose input is {@link SequencedInput}: the consumer flow (per record and in batch mode, output to an HTTP
- * sink), the stream transform and exactly-once (output to a topic, read with an independent read_committed reader up
+ * The rows whose input is {@link SequencedInput}: the consumer flow (per record, in batch mode and with a batch sink,
+ * output to an HTTP sink), the stream transform and exactly-once (output to a topic, read with an independent read_committed reader up
  * to its end offsets). Dead letters go to the cell's own DLQ topic (flows.dlq.topic).
  */
 public final class SequencedFlow implements FlowUnderTest {
 
-    public enum Kind { CONSUMER, CONSUMER_BATCH, TRANSFORM, EXACTLY_ONCE }
+    public enum Kind { CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK, TRANSFORM, EXACTLY_ONCE }
 
     private static final int PER_POLL = 50;
 
@@ -36,6 +36,7 @@ public final class SequencedFlow implements FlowUnderTest {
         return switch (kind) {
             case CONSUMER -> "consumer (per record)";
             case CONSUMER_BATCH -> "consumer (batch mode)";
+            case CONSUMER_BATCH_SINK -> "consumer (batch sink)";
             case TRANSFORM -> "stream transform";
             case EXACTLY_ONCE -> "exactly-once";
         };
@@ -83,7 +84,7 @@ public final class SequencedFlow implements FlowUnderTest {
             boolean unwritable = context.fault() == Fault.DLQ_UNWRITABLE;
             dlq = new CellDeadLetterTopic(kafka, id, unwritable);
             group = unique(id + "-group");
-            boolean consumer = kind == Kind.CONSUMER || kind == Kind.CONSUMER_BATCH;
+            boolean consumer = kind == Kind.CONSUMER || kind == Kind.CONSUMER_BATCH || kind == Kind.CONSUMER_BATCH_SINK;
             output = consumer ? null : kafka.createTopic(unique(id + "-out"), context.partitions(), Map.of());
             sink = consumer ? new HttpSinkServer() : null;
             records = SequencedInput.build(input, context.records(), context.poisoned(), unwritable, context.seed());
@@ -94,7 +95,7 @@ public final class SequencedFlow implements FlowUnderTest {
             Map<String, String> s = new HashMap<>(context.appSettings().get());
             dlq.configure(s);
             String prefix = switch (kind) {
-                case CONSUMER, CONSUMER_BATCH -> "flows.consumer.";
+                case CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK -> "flows.consumer.";
                 case TRANSFORM -> "flows.transform.";
                 case EXACTLY_ONCE -> "flows.eos.";
             };
@@ -103,7 +104,8 @@ public final class SequencedFlow implements FlowUnderTest {
             if (sink != null) {
                 s.put("flows.consumer.topic", input);
                 s.put("flows.consumer.sink", sink.uri());
-                s.put("flows.consumer.batch", String.valueOf(kind == Kind.CONSUMER_BATCH));
+                s.put("flows.consumer.batch", String.valueOf(kind != Kind.CONSUMER));
+                s.put("flows.consumer.batch-sink", String.valueOf(kind == Kind.CONSUMER_BATCH_SINK));
                 s.put("flows.consumer.batch-size", String.valueOf(PER_POLL));
             } else {
                 s.put(prefix + "input-topic", input);
@@ -146,7 +148,9 @@ public final class SequencedFlow implements FlowUnderTest {
             List<Integer> processed = new ArrayList<>();
             long outOfOrder = 0;
             if (sink != null) {
-                sink.received().forEach(body -> processed.add(SequencedInput.seqOf(body)));
+                // a batch sink's request holds the events of one batch
+                sink.received().forEach(body -> processed.addAll(kind == Kind.CONSUMER_BATCH_SINK
+                        ? SequencedInput.seqsOf(body) : List.of(SequencedInput.seqOf(body))));
             } else {
                 kafka.awaitTransactionsDecided(output, Duration.ofSeconds(120));
                 Map<String, Integer> lastByKey = new HashMap<>();

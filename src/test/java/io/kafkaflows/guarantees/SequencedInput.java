@@ -89,6 +89,16 @@ public final class SequencedInput {
         return m != null && m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
+    /** Every sequence number in {@code body} (a batch sink's request: the events of one batch). */
+    public static List<Integer> seqsOf(String body) {
+        List<Integer> seqs = new ArrayList<>();
+        Matcher m = SEQ.matcher(body == null ? "" : body);
+        while (m.find()) {
+            seqs.add(Integer.parseInt(m.group(1)));
+        }
+        return seqs;
+    }
+
     /** The sequence number of a dead-lettered poison value ({@code poison-n}), or -1. */
     public static int poisonSeqOf(String value) {
         Matcher m = value == null ? null : POISON.matcher(value);

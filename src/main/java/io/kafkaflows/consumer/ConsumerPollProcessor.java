@@ -1,0 +1,117 @@
+package io.kafkaflows.consumer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.kafkaflows.deadletter.DeadLetterProcessor;
+import io.kafkaflows.deadletter.ErrorClassifier;
+import io.kafkaflows.kafka.AssignmentBoundCommit;
+import io.kafkaflows.kafka.PollRecords;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.CamelContextHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer flow's batch-sink mode: a whole camel-kafka poll ({@code batching=true}) in one exchange. Each record
+ * goes through the same per-record work as {@link ConsumerEventProcessor}; the body becomes the list of resulting
+ * JSON strings, for one send to the sink. A record that fails is retried in place with the {@code flows.errors.*}
+ * backoff (non-retryable failures not at all) and then dead-lettered, and the others go on; the time a poll spends
+ * in such retries is bounded by half of max.poll.interval.ms (less the sink's own retries), beyond which a failing
+ * record is dead-lettered at once. Tombstones and records of partitions revoked meanwhile are left out.
+ */
+public final class ConsumerPollProcessor implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerPollProcessor.class);
+
+    private ConsumerEventProcessor events = new ConsumerEventProcessor();
+    /** the shared beans of routes/error-handling.camel.yaml, looked up on the first poll (declared after this file) */
+    private ErrorClassifier classifier;
+    private DeadLetterProcessor deadLetters;
+    private int maxRedeliveries = 3;
+    private long initialDelay = 200;
+    private double multiplier = 2;
+    private long maxDelay = 2000;
+    private long maxPollIntervalMs = 300_000;
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        List<?> records = exchange.getIn().getMandatoryBody(List.class);
+        if (deadLetters == null) {
+            classifier = CamelContextHelper.mandatoryLookup(exchange.getContext(), "errorClassifier", ErrorClassifier.class);
+            deadLetters = CamelContextHelper.mandatoryLookup(exchange.getContext(), "deadLetterProcessor", DeadLetterProcessor.class);
+        }
+        PollRecords.start(exchange, records);
+        long budget = retryBudgetMs();
+        List<String> out = new ArrayList<>(records.size());
+        for (Object item : records) {
+            Exchange record = (Exchange) item;
+            Message message = record.getMessage();
+            if (PollRecords.isDeadLettered(record)) {
+                continue;
+            }
+            if (message.getBody() == null || AssignmentBoundCommit.isStale(message)) {
+                PollRecords.markSkipped(record);
+                continue;
+            }
+            byte[] value = message.getBody(byte[].class);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    out.add(events.handle(value));
+                    break;
+                } catch (Exception e) {
+                    long delay = delay(attempt);
+                    if (classifier.isNonRetryable(e) || attempt > maxRedeliveries || delay > budget) {
+                        deadLetters.deadLetter(exchange, message, e, attempt);
+                        PollRecords.markDeadLettered(record);
+                        break;
+                    }
+                    LOG.debug("Record {} of the poll failed (attempt {}), retrying in {} ms: {}", out.size(), attempt, delay, e.toString());
+                    budget -= delay;
+                    Thread.sleep(delay);
+                }
+            }
+        }
+        exchange.getMessage().setBody(out);
+    }
+
+    /** The pause before attempt {@code attempt + 1}: initialDelay x multiplier^(attempt-1), at most maxDelay. */
+    private long delay(int attempt) {
+        return (long) Math.min(maxDelay, initialDelay * Math.pow(multiplier, attempt - 1));
+    }
+
+    /** What a poll may spend retrying its records: half of max.poll.interval.ms, less the sink's retries. */
+    private long retryBudgetMs() {
+        long sink = 0;
+        for (int i = 1; i <= maxRedeliveries; i++) {
+            sink += delay(i);
+        }
+        return Math.max(0, maxPollIntervalMs / 2 - sink);
+    }
+
+    public void setEvents(ConsumerEventProcessor events) {
+        this.events = events;
+    }
+
+    public void setMaxRedeliveries(int maxRedeliveries) {
+        this.maxRedeliveries = maxRedeliveries;
+    }
+
+    public void setInitialDelay(long initialDelay) {
+        this.initialDelay = initialDelay;
+    }
+
+    public void setMultiplier(double multiplier) {
+        this.multiplier = multiplier;
+    }
+
+    public void setMaxDelay(long maxDelay) {
+        this.maxDelay = maxDelay;
+    }
+
+    public void setMaxPollIntervalMs(long maxPollIntervalMs) {
+        this.maxPollIntervalMs = maxPollIntervalMs;
+    }
+}
