@@ -1,7 +1,9 @@
 package io.kafkaflows.consumer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.kafkaflows.deadletter.DeadLetterProcessor;
 import io.kafkaflows.deadletter.ErrorClassifier;
@@ -10,7 +12,10 @@ import io.kafkaflows.kafka.PollRecords;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.support.CamelContextHelper;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +51,24 @@ public final class ConsumerPollProcessor implements Processor {
         PollRecords.start(exchange, records);
         long budget = retryBudgetMs();
         List<String> out = new ArrayList<>(records.size());
+        // the commit of each partition's last record, for OffsetCommitProcessor (one header lookup per record)
+        Map<TopicPartition, DefaultKafkaManualCommit> commits = new HashMap<>();
         for (Object item : records) {
             Exchange record = (Exchange) item;
             Message message = record.getMessage();
+            Object commit = message.getHeader(KafkaConstants.MANUAL_COMMIT);
+            if (commit instanceof AssignmentBoundCommit bound && bound.stale()) {
+                // its partition was revoked while the record waited in the batch: read again by the new owner
+                PollRecords.markSkipped(record);
+                continue;
+            }
+            if (commit instanceof DefaultKafkaManualCommit c) {
+                commits.merge(c.getPartition(), c, (a, b) -> a.getRecordOffset() >= b.getRecordOffset() ? a : b);
+            }
             if (PollRecords.isDeadLettered(record)) {
                 continue;
             }
-            if (message.getBody() == null || AssignmentBoundCommit.isStale(message)) {
+            if (message.getBody() == null) {
                 PollRecords.markSkipped(record);
                 continue;
             }
@@ -74,6 +90,7 @@ public final class ConsumerPollProcessor implements Processor {
                 }
             }
         }
+        PollRecords.commits(exchange, commits.values());
         exchange.getMessage().setBody(out);
     }
 

@@ -53,10 +53,10 @@ public final class OffsetCommitProcessor implements Processor {
 
     /** The whole batch: its body is the list of record exchanges, each handled unless an earlier one failed. */
     private static void commitBatch(Exchange exchange) {
-        List<?> poll = PollRecords.of(exchange);
+        List<KafkaManualCommit> poll = PollRecords.commits(exchange);
         if (poll != null) {
             // one list to the sink: every record went with it, was dead-lettered or skipped
-            commitRecords(poll);
+            poll.forEach(KafkaManualCommit::commit);
             return;
         }
         if (!(exchange.getIn().getBody() instanceof List<?> records)) {

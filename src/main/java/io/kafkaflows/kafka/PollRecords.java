@@ -1,9 +1,11 @@
 package io.kafkaflows.kafka;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
 /**
  * A camel-kafka poll ({@code batching=true}) handled as one exchange whose sink gets one list: the poll's record
@@ -14,6 +16,7 @@ public final class PollRecords {
 
     /** Exchange property: the poll's record exchanges (camel-kafka's batch body). */
     public static final String RECORDS = "kafkaflowsPollRecords";
+    private static final String COMMITS = "kafkaflowsPollCommits";
     private static final String STATE = "kafkaflowsPollState";
     private static final String DEAD_LETTERED = "dead-lettered";
     private static final String SKIPPED = "skipped";
@@ -33,6 +36,17 @@ public final class PollRecords {
     /** The poll's record exchanges, or null outside a poll exchange. */
     public static List<?> of(Exchange exchange) {
         return exchange.getProperty(RECORDS, List.class);
+    }
+
+    /** The manual commit of each partition's last record of the poll (its revoked partitions left out). */
+    public static void commits(Exchange poll, Collection<? extends KafkaManualCommit> commits) {
+        poll.setProperty(COMMITS, List.copyOf(commits));
+    }
+
+    /** What {@link #commits(Exchange, Collection)} put, or null. */
+    @SuppressWarnings("unchecked")
+    public static List<KafkaManualCommit> commits(Exchange poll) {
+        return poll.getProperty(COMMITS, List.class);
     }
 
     public static void markDeadLettered(Exchange record) {
