@@ -1,6 +1,5 @@
 package io.kafkaflows.consumer;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer flow's batch-sink mode: a whole camel-kafka poll ({@code batching=true}) in one exchange. Each record
- * goes through the same per-record work as {@link ConsumerEventProcessor}; the body becomes the list of resulting
- * JSON strings, for one send to the sink. A record that fails is retried in place with the {@code flows.errors.*}
+ * goes through the same per-record work as {@link ConsumerEventProcessor}; the body becomes one JSON array of the
+ * resulting events (text, so any sink takes it: HTTP, file, Kafka, a bean), for one send to the sink. A record that fails is retried in place with the {@code flows.errors.*}
  * backoff (non-retryable failures not at all) and then dead-lettered, and the others go on; the time a poll spends
  * in such retries is bounded by half of max.poll.interval.ms (less the sink's own retries), beyond which a failing
  * record is dead-lettered at once. Tombstones and records of partitions revoked meanwhile are left out.
@@ -50,7 +49,8 @@ public final class ConsumerPollProcessor implements Processor {
         }
         PollRecords.start(exchange, records);
         long budget = retryBudgetMs();
-        List<String> out = new ArrayList<>(records.size());
+        StringBuilder out = new StringBuilder(records.size() * 64).append('[');
+        int handled = 0;
         // the commit of each partition's last record, for OffsetCommitProcessor (one header lookup per record)
         Map<TopicPartition, DefaultKafkaManualCommit> commits = new HashMap<>();
         for (Object item : records) {
@@ -75,7 +75,8 @@ public final class ConsumerPollProcessor implements Processor {
             byte[] value = message.getBody(byte[].class);
             for (int attempt = 1; ; attempt++) {
                 try {
-                    out.add(events.handle(value));
+                    String event = events.handle(value);
+                    out.append(handled++ == 0 ? "" : ",").append(event);
                     break;
                 } catch (Exception e) {
                     long delay = delay(attempt);
@@ -84,14 +85,14 @@ public final class ConsumerPollProcessor implements Processor {
                         PollRecords.markDeadLettered(record);
                         break;
                     }
-                    LOG.debug("Record {} of the poll failed (attempt {}), retrying in {} ms: {}", out.size(), attempt, delay, e.toString());
+                    LOG.debug("Record {} of the poll failed (attempt {}), retrying in {} ms: {}", handled, attempt, delay, e.toString());
                     budget -= delay;
                     Thread.sleep(delay);
                 }
             }
         }
         PollRecords.commits(exchange, commits.values());
-        exchange.getMessage().setBody(out);
+        exchange.getMessage().setBody(out.append(']').toString());
     }
 
     /** The pause before attempt {@code attempt + 1}: initialDelay x multiplier^(attempt-1), at most maxDelay. */

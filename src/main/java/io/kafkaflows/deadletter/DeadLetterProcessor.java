@@ -100,7 +100,7 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
         if (exchange.getIn().getBody() instanceof List<?> records && PollRecords.isPoll(exchange)) {
-            // a poll handed to the sink as one list (the sink failed): each of its records not yet dead-lettered
+            // a poll handed to the sink as one JSON array (the sink failed): each of its records not yet dead-lettered
             for (Exchange record : PollRecords.pending(records)) {
                 deadLetter(exchange, record.getMessage(), failure, attempts);
                 PollRecords.markDeadLettered(record);

@@ -55,7 +55,7 @@ public final class OffsetCommitProcessor implements Processor {
     private static void commitBatch(Exchange exchange) {
         List<KafkaManualCommit> poll = PollRecords.commits(exchange);
         if (poll != null) {
-            // one list to the sink: every record went with it, was dead-lettered or skipped
+            // one array to the sink: every record went with it, was dead-lettered or skipped
             poll.forEach(KafkaManualCommit::commit);
             return;
         }

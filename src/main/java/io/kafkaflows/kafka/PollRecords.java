@@ -8,9 +8,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
 /**
- * A camel-kafka poll ({@code batching=true}) handled as one exchange whose sink gets one list: the poll's record
+ * A camel-kafka poll ({@code batching=true}) handled as one exchange whose sink gets one JSON array: the poll's record
  * exchanges stay in exchange property {@value #RECORDS} (for the commit and for dead letters), each marked once it
- * was dead-lettered or skipped (a tombstone, a record of a revoked partition); every other record is in the list.
+ * was dead-lettered or skipped (a tombstone, a record of a revoked partition); every other record's event is in the array.
  */
 public final class PollRecords {
 
@@ -28,7 +28,7 @@ public final class PollRecords {
         poll.setProperty(RECORDS, records);
     }
 
-    /** Whether the exchange is a poll handled as one list. */
+    /** Whether the exchange is a poll handled as one exchange. */
     public static boolean isPoll(Exchange exchange) {
         return exchange.getProperty(RECORDS) != null;
     }

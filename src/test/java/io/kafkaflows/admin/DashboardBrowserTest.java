@@ -93,7 +93,7 @@ class DashboardBrowserTest extends KafkaTestSupport {
     }
 
     private static String chromium(String url, String... args) throws IOException, InterruptedException {
-        Path profile = Files.createTempDirectory("chromium-profile");
+        Path profile = Browser.profileDir();
         List<String> cmd = new ArrayList<>(List.of(Browser.CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=8000"));

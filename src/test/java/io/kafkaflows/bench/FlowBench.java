@@ -125,7 +125,7 @@ final class FlowBench {
 
     /**
      * The consumer flow in batch-sink mode (flows.consumer.batch and batch-sink true): one exchange per poll of
-     * {@code batchSize} records, the sink gets each poll as one list.
+     * {@code batchSize} records, the sink gets each poll as one JSON array.
      */
     RunResult consumerBatchSinkFlow(String topic, long records, boolean latency, int batchSize) throws Exception {
         Properties props = BenchProperties.app(bootstrap);

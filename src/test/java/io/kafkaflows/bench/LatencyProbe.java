@@ -110,11 +110,16 @@ final class LatencyProbe {
         @Override
         public void process(Exchange exchange) {
             if (armed != null) {
-                if (exchange.getIn().getBody() instanceof java.util.List<?> events) {
-                    // the consumer flow's batch-sink mode: one list per poll
-                    events.forEach(event -> accept((String) event));
+                String body = exchange.getIn().getBody(String.class);
+                if (body.startsWith("[")) {
+                    // the consumer flow's batch-sink mode: one JSON array per poll
+                    try {
+                        io.kafkaflows.json.Json.MAPPER.readTree(body).forEach(event -> accept(event.toString()));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
                 } else {
-                    accept(exchange.getIn().getBody(String.class));
+                    accept(body);
                 }
             }
         }

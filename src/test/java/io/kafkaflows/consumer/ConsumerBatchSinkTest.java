@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkaflows.json.Json;
 import io.kafkaflows.testsupport.InProcessApp;
 import io.kafkaflows.testsupport.KafkaTestSupport;
 import org.apache.camel.Exchange;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The consumer flow's batch-sink mode (flows.consumer.batch=true, batch-sink=true): the sink gets each poll as one
- * list. Every good record reaches the sink exactly once (counted over every list, the topic read to its end),
+ * JSON array. Every good record reaches the sink exactly once (counted over every list, the topic read to its end),
  * bad JSON is dead-lettered record by record, tombstones are left out, and the group commits every offset; a
  * record the handler fails on is retried in place and then dead-lettered alone; a sink failing on one list gets
  * that list again, and a sink refusing it for good dead-letters that list's records, each with its own context.
@@ -50,12 +51,14 @@ class ConsumerBatchSinkTest extends KafkaTestSupport {
         return app.context().getEndpoint("mock:batches", MockEndpoint.class);
     }
 
-    /** Each event the sink got, with how often, over every list it received. */
-    private static Map<String, Integer> received(MockEndpoint sink) {
+    /** Each event the sink got, with how often, over every JSON array it received. */
+    private static Map<String, Integer> received(MockEndpoint sink) throws Exception {
         Map<String, Integer> seen = new HashMap<>();
         for (Exchange e : sink.getExchanges()) {
-            List<?> events = assertInstanceOf(List.class, e.getMessage().getBody(), "the sink gets a list");
-            events.forEach(event -> seen.merge((String) event, 1, Integer::sum));
+            String body = assertInstanceOf(String.class, e.getMessage().getBody(), "the sink gets text");
+            for (JsonNode event : Json.MAPPER.readTree(body)) {
+                seen.merge(event.toString(), 1, Integer::sum);
+            }
         }
         return seen;
     }
@@ -83,7 +86,7 @@ class ConsumerBatchSinkTest extends KafkaTestSupport {
                     assertEquals(1, seen.getOrDefault("{\"id\":" + i + "}", 0), "record " + i);
                 }
             }
-            assertTrue(sink(app).getReceivedCounter() <= 20, "lists, not records: " + sink(app).getReceivedCounter());
+            assertTrue(sink(app).getReceivedCounter() <= 20, "arrays, not records: " + sink(app).getReceivedCounter());
             List<ConsumerRecord<byte[], byte[]>> dead = readToEnd(dlq, "read_committed");
             assertEquals(10, dead.size());
             assertTrue(dead.stream().allMatch(d -> text(d.value()).startsWith("not json ")
@@ -136,7 +139,7 @@ class ConsumerBatchSinkTest extends KafkaTestSupport {
         try (InProcessApp app = InProcessApp.start(props)) {
             AtomicInteger failures = new AtomicInteger();
             sink(app).whenAnyExchangeReceived(exchange -> {
-                List<?> events = exchange.getMessage().getBody(List.class);
+                String events = exchange.getMessage().getBody(String.class);
                 if (events.contains("{\"id\":3}") && failures.incrementAndGet() <= 2) {
                     throw new IllegalStateException("sink down (simulated)");
                 }

@@ -38,6 +38,11 @@ public final class Browser {
         }
     }
 
+    /** A fresh Chromium profile under target/ (the build's own directory, not the machine's /tmp). */
+    public static Path profileDir() throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(Path.of("target", "chromium-profiles")), "profile");
+    }
+
     /** A headless Chromium session of the given window size (quit it when done). */
     public static ChromeDriver driver(int width, int height) throws IOException {
         ChromeOptions options = new ChromeOptions();
@@ -45,7 +50,7 @@ public final class Browser {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=" + width + "," + height,
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+                "--user-data-dir=" + profileDir());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
