@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.kafkaflows.deadletter.DeadLetterProcessor;
 import io.kafkaflows.deadletter.ErrorClassifier;
+import io.kafkaflows.deadletter.RetryBudgetRoutePolicy;
 import io.kafkaflows.kafka.AssignmentBoundCommit;
 import io.kafkaflows.kafka.PollRecords;
 import org.apache.camel.Exchange;
@@ -34,10 +35,7 @@ public final class ConsumerPollProcessor implements Processor {
     /** the shared beans of routes/error-handling.camel.yaml, looked up on the first poll (declared after this file) */
     private ErrorClassifier classifier;
     private DeadLetterProcessor deadLetters;
-    private int maxRedeliveries = 3;
-    private long initialDelay = 200;
-    private double multiplier = 2;
-    private long maxDelay = 2000;
+    private RetryBudgetRoutePolicy retries = new RetryBudgetRoutePolicy();
     private long maxPollIntervalMs = 300_000;
 
     @Override
@@ -79,8 +77,8 @@ public final class ConsumerPollProcessor implements Processor {
                     out.append(handled++ == 0 ? "" : ",").append(event);
                     break;
                 } catch (Exception e) {
-                    long delay = delay(attempt);
-                    if (classifier.isNonRetryable(e) || attempt > maxRedeliveries || delay > budget) {
+                    long delay = retries.delayBefore(attempt);
+                    if (classifier.isNonRetryable(e) || attempt > retries.getMaxRedeliveries() || delay > budget) {
                         deadLetters.deadLetter(exchange, message, e, attempt);
                         PollRecords.markDeadLettered(record);
                         break;
@@ -95,38 +93,18 @@ public final class ConsumerPollProcessor implements Processor {
         exchange.getMessage().setBody(out.append(']').toString());
     }
 
-    /** The pause before attempt {@code attempt + 1}: initialDelay x multiplier^(attempt-1), at most maxDelay. */
-    private long delay(int attempt) {
-        return (long) Math.min(maxDelay, initialDelay * Math.pow(multiplier, attempt - 1));
-    }
-
     /** What a poll may spend retrying its records: half of max.poll.interval.ms, less the sink's retries. */
     private long retryBudgetMs() {
-        long sink = 0;
-        for (int i = 1; i <= maxRedeliveries; i++) {
-            sink += delay(i);
-        }
-        return Math.max(0, maxPollIntervalMs / 2 - sink);
+        return Math.max(0, maxPollIntervalMs / 2 - retries.retryBudgetMs());
     }
 
     public void setEvents(ConsumerEventProcessor events) {
         this.events = events;
     }
 
-    public void setMaxRedeliveries(int maxRedeliveries) {
-        this.maxRedeliveries = maxRedeliveries;
-    }
-
-    public void setInitialDelay(long initialDelay) {
-        this.initialDelay = initialDelay;
-    }
-
-    public void setMultiplier(double multiplier) {
-        this.multiplier = multiplier;
-    }
-
-    public void setMaxDelay(long maxDelay) {
-        this.maxDelay = maxDelay;
+    /** The flow's redelivery settings (flows.errors.*): how often and how long apart a record is retried. */
+    public void setRetries(RetryBudgetRoutePolicy retries) {
+        this.retries = retries;
     }
 
     public void setMaxPollIntervalMs(long maxPollIntervalMs) {

@@ -43,6 +43,15 @@ public final class RetryBudgetRoutePolicy extends RoutePolicySupport {
         this.maxDelay = maxDelay;
     }
 
+    public int getMaxRedeliveries() {
+        return maxRedeliveries;
+    }
+
+    /** The pause before redelivery {@code n} (1-based): initialDelay x multiplier^(n-1), at most maxDelay. */
+    public long delayBefore(int n) {
+        return (long) Math.min(maxDelay, initialDelay * Math.pow(multiplier, n - 1));
+    }
+
     /** Milliseconds one record can spend waiting between its attempts. */
     public long retryBudgetMs() {
         long total = 0;

@@ -226,6 +226,20 @@ public abstract class KafkaTestSupport {
         return kafka().stableOffsetTotal(topic);
     }
 
+    /**
+     * The window flow on tumbling 1 s windows without grace, the record timestamp as event time, and its input,
+     * output and late topics created with one partition each.
+     */
+    protected static void tumblingOneSecondWindows(Properties props) {
+        props.setProperty("flows.window.type", "tumbling");
+        props.setProperty("flows.window.size", "PT1S");
+        props.setProperty("flows.window.grace", "PT0S");
+        props.setProperty("flows.window.time-field", "");
+        for (String topic : List.of("input-topic", "output-topic", "late-topic")) {
+            createTopic(props.getProperty("flows.window." + topic), 1);
+        }
+    }
+
     /** Properties for an app under test talking to the test broker, with its own free ports and no demo. */
     protected static Properties appProperties() {
         Properties props = new Properties();

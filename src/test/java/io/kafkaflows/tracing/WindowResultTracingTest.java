@@ -53,13 +53,9 @@ class WindowResultTracingTest extends KafkaTestSupport {
         props.setProperty("otel.service.name", service);
         props.setProperty("otel.traces.exporter", "collect");
         props.setProperty("otel.bsp.schedule.delay", "100");
-        props.setProperty("flows.window.type", "tumbling");
-        props.setProperty("flows.window.size", "PT1S");
-        props.setProperty("flows.window.grace", "PT0S");
-        props.setProperty("flows.window.time-field", "");
-        String input = createTopic(props.getProperty("flows.window.input-topic"), 1);
-        String output = createTopic(props.getProperty("flows.window.output-topic"), 1);
-        createTopic(props.getProperty("flows.window.late-topic"), 1);
+        tumblingOneSecondWindows(props);
+        String input = props.getProperty("flows.window.input-topic");
+        String output = props.getProperty("flows.window.output-topic");
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Set<String> recordTraces = new HashSet<>();
         for (int i = 0; i < 20; i++) {

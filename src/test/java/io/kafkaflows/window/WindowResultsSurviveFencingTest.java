@@ -36,18 +36,14 @@ class WindowResultsSurviveFencingTest extends KafkaTestSupport {
     @Test
     void fencedTransactionLosesNoResult() throws Exception {
         Properties props = appProperties();
-        props.setProperty("flows.window.type", "tumbling");
-        props.setProperty("flows.window.size", "PT1S");
-        props.setProperty("flows.window.grace", "PT0S");
-        props.setProperty("flows.window.time-field", "");
         props.setProperty("flows.eos.enabled", "false");
         // long polls: the fenced producer's error comes back while the poll still sends results, which then throw
         props.setProperty("flows.window.max-poll-records", "1000");
         props.setProperty("flows.errors.initial-delay", "10");
         props.setProperty("flows.errors.max-delay", "40");
-        String input = createTopic(props.getProperty("flows.window.input-topic"), 1);
-        String output = createTopic(props.getProperty("flows.window.output-topic"), 1);
-        createTopic(props.getProperty("flows.window.late-topic"), 1);
+        tumblingOneSecondWindows(props);
+        String input = props.getProperty("flows.window.input-topic");
+        String output = props.getProperty("flows.window.output-topic");
         String group = props.getProperty("flows.window.group-id");
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {

@@ -33,13 +33,9 @@ class WindowStateBoundTest extends KafkaTestSupport {
     @Test
     void closedWindowsAreEvictedFromMemoryAndChangelog() {
         Properties props = appProperties();
-        props.setProperty("flows.window.type", "tumbling");
-        props.setProperty("flows.window.size", "PT1S");
-        props.setProperty("flows.window.grace", "PT0S");
-        props.setProperty("flows.window.time-field", "");
-        String input = createTopic(props.getProperty("flows.window.input-topic"), 1);
-        String output = createTopic(props.getProperty("flows.window.output-topic"), 1);
-        createTopic(props.getProperty("flows.window.late-topic"), 1);
+        tumblingOneSecondWindows(props);
+        String input = props.getProperty("flows.window.input-topic");
+        String output = props.getProperty("flows.window.output-topic");
         long base = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / 1_000 * 1_000;
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int s = 0; s < SECONDS; s++) {
