@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer flow's batch-sink mode: a whole camel-kafka poll ({@code batching=true}) in one exchange. Each record
  * goes through the same per-record work as {@link ConsumerEventProcessor}; the body becomes one JSON array of the
- * resulting events (text, so any sink takes it: HTTP, file, Kafka, a bean), for one send to the sink. A record that fails is retried in place with the {@code flows.errors.*}
- * backoff (non-retryable failures not at all) and then dead-lettered, and the others go on; the time a poll spends
+ * resulting events (text, so any sink takes it: HTTP, file, Kafka, a bean), for one send to the sink ({@code []}
+ * when none is left: the route then skips the sink). A record that fails is retried in place with the
+ * {@code flows.errors.*} backoff (non-retryable failures not at all) and then dead-lettered, and the others go on; the time a poll spends
  * in such retries is bounded by half of max.poll.interval.ms (less the sink's own retries), beyond which a failing
  * record is dead-lettered at once. Tombstones and records of partitions revoked meanwhile are left out.
  */

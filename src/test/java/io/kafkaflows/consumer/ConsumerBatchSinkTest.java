@@ -172,4 +172,20 @@ class ConsumerBatchSinkTest extends KafkaTestSupport {
             }
         }
     }
+
+    /** A poll with nothing left to send (bad records and a tombstone only) commits without calling the sink. */
+    @Test
+    void aPollWithNothingLeftSkipsTheSinkAndCommits() throws Exception {
+        String topic = createTopic(unique("batch-sink-empty"), 1);
+        String dlq = createTopic(unique("batch-sink-empty-dead"), 1);
+        String group = unique("group");
+        try (InProcessApp app = InProcessApp.start(batchSinkApp(topic, group, dlq))) {
+            produce(List.of(new ProducerRecord<>(topic, bytes("k"), bytes("not json 1")),
+                    new ProducerRecord<>(topic, bytes("k"), (byte[]) null),
+                    new ProducerRecord<>(topic, bytes("k"), bytes("not json 2"))));
+            await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, topic) == 3);
+            assertEquals(2, readToEnd(dlq, "read_committed").size());
+            assertEquals(0, sink(app).getReceivedCounter(), "no empty array sent");
+        }
+    }
 }
