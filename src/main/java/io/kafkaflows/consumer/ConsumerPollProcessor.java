@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.kafkaflows.deadletter.DeadLetterProcessor;
+import io.kafkaflows.deadletter.DeadLetterWriteException;
 import io.kafkaflows.deadletter.ErrorClassifier;
 import io.kafkaflows.deadletter.RetryBudgetRoutePolicy;
 import io.kafkaflows.kafka.AssignmentBoundCommit;
+import io.kafkaflows.kafka.PollFailedException;
 import io.kafkaflows.kafka.PollRecords;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -80,7 +82,11 @@ public final class ConsumerPollProcessor implements Processor {
                 } catch (Exception e) {
                     long delay = retries.delayBefore(attempt);
                     if (classifier.isNonRetryable(e) || attempt > retries.getMaxRedeliveries() || delay > budget) {
-                        deadLetters.deadLetter(exchange, message, e, attempt);
+                        try {
+                            deadLetters.deadLetter(exchange, message, e, attempt);
+                        } catch (DeadLetterWriteException notWritten) {
+                            throw new PollFailedException("a dead letter of the poll was not written: the poll is read again", notWritten);
+                        }
                         PollRecords.markDeadLettered(record);
                         break;
                     }
