@@ -99,9 +99,10 @@ public final class DeadLetterProcessor extends ServiceSupport implements Process
     public void process(Exchange exchange) throws Exception {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = 1 + exchange.getProperty(REDELIVERIES, 0, Integer.class);
-        if (exchange.getIn().getBody() instanceof List<?> records && PollRecords.isPoll(exchange)) {
+        List<?> poll = PollRecords.of(exchange);
+        if (poll != null) {
             // a poll handed to the sink as one JSON array (the sink failed): each of its records not yet dead-lettered
-            for (Exchange record : PollRecords.pending(records)) {
+            for (Exchange record : PollRecords.pending(poll)) {
                 deadLetter(exchange, record.getMessage(), failure, attempts);
                 PollRecords.markDeadLettered(record);
             }

@@ -28,11 +28,6 @@ public final class PollRecords {
         poll.setProperty(RECORDS, records);
     }
 
-    /** Whether the exchange is a poll handled as one exchange. */
-    public static boolean isPoll(Exchange exchange) {
-        return exchange.getProperty(RECORDS) != null;
-    }
-
     /** The poll's record exchanges, or null outside a poll exchange. */
     public static List<?> of(Exchange exchange) {
         return exchange.getProperty(RECORDS, List.class);
