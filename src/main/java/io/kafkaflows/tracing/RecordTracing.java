@@ -68,6 +68,27 @@ public final class RecordTracing {
     }
 
     /**
+     * Starts {@code "process <topic>"}, a CONSUMER span continuing the trace the consumed record's headers carry (else
+     * a child of the current span): the span of one record of a poll handled as one exchange, under which its
+     * output is sent. Make it current while the record is handled; end it after.
+     */
+    public static Span startProcess(CamelContext context, String topic, List<Header> headers) {
+        Tracer tracer = context.getRegistry().lookupByNameAndType(TRACER_BEAN, Tracer.class);
+        ContextPropagators propagators = context.getRegistry().lookupByNameAndType(PROPAGATORS_BEAN, ContextPropagators.class);
+        if (tracer == null || propagators == null) {
+            return Span.getInvalid();
+        }
+        Context origin = propagators.getTextMapPropagator().extract(Context.current(), headers, HEADERS);
+        return tracer.spanBuilder("process " + topic).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(DESTINATION, topic).setParent(origin).startSpan();
+    }
+
+    /** Whether the app traces (a tracer bound): callers with per-record work check once, not per record. */
+    public static boolean enabled(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType(TRACER_BEAN, Tracer.class) != null;
+    }
+
+    /**
      * The current span's context as a W3C traceparent, or null when there is none (tracing off): what a record
      * remembers to be linked from a later span (a window result) that aggregates it.
      */

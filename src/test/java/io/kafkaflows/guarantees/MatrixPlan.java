@@ -24,6 +24,7 @@ final class MatrixPlan {
         ROWS.put("exactly-once", new SequencedFlow(SequencedFlow.Kind.EXACTLY_ONCE));
         ROWS.put("consumer", new SequencedFlow(SequencedFlow.Kind.CONSUMER));
         ROWS.put("transform", new SequencedFlow(SequencedFlow.Kind.TRANSFORM));
+        ROWS.put("transform-per-record", new SequencedFlow(SequencedFlow.Kind.TRANSFORM_PER_RECORD));
         ROWS.put("window", new WindowFlow());
         ROWS.put("consumer-batch", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH));
         ROWS.put("consumer-batch-sink", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH_SINK));
@@ -33,7 +34,7 @@ final class MatrixPlan {
 
     private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE",
             "consumer/POISON", "consumer-batch-sink/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
-            "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "http-ingress/APP_SIGKILL", "consumer/ZOMBIE");
+            "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "transform-per-record/POISON", "http-ingress/APP_SIGKILL", "consumer/ZOMBIE");
 
     final boolean quick;
     private final Set<String> only;

@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class SequencedFlow implements FlowUnderTest {
 
-    public enum Kind { CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK, TRANSFORM, EXACTLY_ONCE }
+    public enum Kind { CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK, TRANSFORM, TRANSFORM_PER_RECORD, EXACTLY_ONCE }
 
     private static final int PER_POLL = 50;
 
@@ -37,7 +37,8 @@ public final class SequencedFlow implements FlowUnderTest {
             case CONSUMER -> "consumer (per record)";
             case CONSUMER_BATCH -> "consumer (batch mode)";
             case CONSUMER_BATCH_SINK -> "consumer (batch sink)";
-            case TRANSFORM -> "stream transform";
+            case TRANSFORM -> "stream transform (poll mode)";
+            case TRANSFORM_PER_RECORD -> "stream transform (per record)";
             case EXACTLY_ONCE -> "exactly-once";
         };
     }
@@ -96,7 +97,7 @@ public final class SequencedFlow implements FlowUnderTest {
             dlq.configure(s);
             String prefix = switch (kind) {
                 case CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK -> "flows.consumer.";
-                case TRANSFORM -> "flows.transform.";
+                case TRANSFORM, TRANSFORM_PER_RECORD -> "flows.transform.";
                 case EXACTLY_ONCE -> "flows.eos.";
             };
             s.put(prefix + "max-poll-records", String.valueOf(PER_POLL));
@@ -108,6 +109,10 @@ public final class SequencedFlow implements FlowUnderTest {
                 s.put("flows.consumer.batch-sink", String.valueOf(kind == Kind.CONSUMER_BATCH_SINK));
                 s.put("flows.consumer.batch-size", String.valueOf(PER_POLL));
             } else {
+                if (kind == Kind.TRANSFORM || kind == Kind.TRANSFORM_PER_RECORD) {
+                    s.put("flows.transform.batch", String.valueOf(kind == Kind.TRANSFORM));
+                    s.put("flows.transform.batch-size", String.valueOf(PER_POLL));
+                }
                 s.put(prefix + "input-topic", input);
                 s.put(prefix + "output-topic", output);
             }

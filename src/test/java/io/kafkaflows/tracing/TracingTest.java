@@ -92,6 +92,15 @@ class TracingTest extends KafkaTestSupport {
                 && (topic == null || span.path("tags").path("messaging.destination.name").asText().equals(topic));
     }
 
+    /** A span of one record of a poll handled as one exchange (RecordTracing.startProcess). */
+    private static Predicate<JsonNode> recordSpan(String topic) {
+        return span -> span.path("kind").asText().equals("CONSUMER") && span.path("name").asText().equals("process " + topic);
+    }
+
+    private static Predicate<JsonNode> sendSpan(String topic) {
+        return span -> span.path("kind").asText().equals("PRODUCER") && span.path("name").asText().equals("send " + topic);
+    }
+
     private static JsonNode only(List<JsonNode> spans, Predicate<JsonNode> which) {
         List<JsonNode> found = spans.stream().filter(which).toList();
         assertEquals(1, found.size(), "spans: " + spans);
@@ -161,7 +170,8 @@ class TracingTest extends KafkaTestSupport {
 
     /**
      * A record POSTed to the stream transform's input and one to the exactly-once flow's: each flow's output record
-     * carries the request's trace, and Zipkin holds each flow's consume span below the request's span.
+     * carries the request's trace, and Zipkin holds each flow's consume span below the request's span (the transform in
+     * poll mode: its record's "process" span, with the output's send span below it).
      */
     @Test
     void theTransformAndExactlyOnceFlowsCarryTheTraceIntoTheirOutputs() throws Exception {
@@ -178,11 +188,17 @@ class TracingTest extends KafkaTestSupport {
             post(app, eosIn, eosTrace, "{\"value\": {\"id\": 1}}");
             assertEquals(transformTrace, traceIdOf(readAll(transformOut, "read_committed", 1, Duration.ofSeconds(60)).get(0)));
             assertEquals(eosTrace, traceIdOf(readAll(eosOut, "read_committed", 1, Duration.ofSeconds(60)).get(0)));
+            // the transform's poll mode handles a poll in one exchange: its record's span is "process <topic>"
+            Map<String, Predicate<JsonNode>> consumed = Map.of(transformIn, recordSpan(transformIn), eosIn, routeSpan("kafka", eosIn));
             for (String[] hop : List.of(new String[] {transformTrace, transformIn}, new String[] {eosTrace, eosIn})) {
-                List<JsonNode> spans = awaitTrace(service, hop[0], List.of(routeSpan("platform-http", null), routeSpan("kafka", hop[1])));
-                assertTrue(descends(only(spans, routeSpan("kafka", hop[1])), only(spans, routeSpan("platform-http", null)), spans),
+                Predicate<JsonNode> consume = consumed.get(hop[1]);
+                List<JsonNode> spans = awaitTrace(service, hop[0], List.of(routeSpan("platform-http", null), consume));
+                assertTrue(descends(only(spans, consume), only(spans, routeSpan("platform-http", null)), spans),
                         hop[1] + ": " + spans);
             }
+            List<JsonNode> transformSpans = awaitTrace(service, transformTrace, List.of(sendSpan(transformOut)));
+            assertTrue(descends(only(transformSpans, sendSpan(transformOut)), only(transformSpans, recordSpan(transformIn)),
+                    transformSpans), "the output's send below the record's span: " + transformSpans);
         }
     }
 

@@ -43,6 +43,7 @@ class StreamTransformDeadLetterUnwritableTest extends KafkaTestSupport {
         String dlq = createTopic(unique("transform-dead"), 1, Map.of("max.message.bytes", "8192"));
         String group = props.getProperty("flows.transform.group-id");
         props.setProperty("flows.transform.max-poll-records", "20");
+        props.setProperty("flows.transform.batch-size", "20");
         props.setProperty("flows.transform.dlq-topic", dlq);
         props.setProperty("flows.dlq.failure-backoff-ms", "300");
         byte[] noise = new byte[16 * 1024];

@@ -26,15 +26,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * The stream transform end to end: input records become output records with "text" upper-cased, every other
  * field, the key and the headers kept; a record header spelled like Camel's override-topic header in another case
- * does not redirect the output; input offsets are committed.
+ * does not redirect the output; input offsets are committed. Runs the default poll mode
+ * ({@code flows.transform.batch=true}); {@link StreamTransformPerRecordTest} runs the same with one exchange per record.
  */
 class StreamTransformTest extends KafkaTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The app's properties for these tests: the packaged defaults. */
+    protected Properties transformProperties() {
+        return appProperties();
+    }
+
     @Test
     void upperCasesTextKeepingFieldsKeyAndHeaders() throws Exception {
-        Properties props = appProperties();
+        Properties props = transformProperties();
         String input = createTopic(props.getProperty("flows.transform.input-topic"), 2);
         String output = createTopic(props.getProperty("flows.transform.output-topic"), 2);
         String group = props.getProperty("flows.transform.group-id");
@@ -61,7 +67,7 @@ class StreamTransformTest extends KafkaTestSupport {
     /** A "text" that is not a string is dead-lettered as invalid; a tombstone passes through with its key. */
     @Test
     void invalidEventsAreDeadLetteredAndTombstonesForwarded() throws Exception {
-        Properties props = appProperties();
+        Properties props = transformProperties();
         String input = createTopic(props.getProperty("flows.transform.input-topic"), 1);
         String output = createTopic(props.getProperty("flows.transform.output-topic"), 1);
         String dlq = createTopic(unique("transform-dead"), 1);
@@ -89,7 +95,7 @@ class StreamTransformTest extends KafkaTestSupport {
      */
     @Test
     void aRecordTheOutputRefusesIsDeadLetteredAndTheRestWritten() throws Exception {
-        Properties props = appProperties();
+        Properties props = transformProperties();
         String input = createTopic(props.getProperty("flows.transform.input-topic"), 1);
         String output = createTopic(props.getProperty("flows.transform.output-topic"), 1, Map.of("max.message.bytes", "2000"));
         String dlq = createTopic(unique("transform-dead"), 1);

@@ -1,5 +1,7 @@
 package io.kafkaflows.kafka.sink;
 
+import java.util.List;
+
 import io.kafkaflows.kafka.KafkaRecords;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
@@ -13,6 +15,7 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * What the project's own Kafka sinks ({@code kafka-tx:}, {@code kafka-poll-batch:}) share: a topic, producer only,
@@ -64,10 +67,19 @@ public abstract class KafkaSinkEndpoint extends DefaultEndpoint implements Heade
 
     /** The record the exchange's message becomes on this endpoint's topic. */
     public ProducerRecord<byte[], byte[]> record(Exchange exchange) {
+        return record(exchange, headers(exchange));
+    }
+
+    /** The Kafka headers the exchange's message becomes (what the header filter strategy lets out). */
+    public List<Header> headers(Exchange exchange) {
+        return KafkaRecords.headersOf(exchange, exchange.getMessage(), headerFilterStrategy);
+    }
+
+    /** The record the exchange's message becomes, with these headers (from {@link #headers}, perhaps amended). */
+    public ProducerRecord<byte[], byte[]> record(Exchange exchange, List<Header> headers) {
         Message message = exchange.getMessage();
         return new ProducerRecord<>(topic, message.getHeader(KafkaConstants.PARTITION_KEY, Integer.class), null,
-                message.getHeader(KafkaConstants.KEY, byte[].class), message.getBody(byte[].class),
-                KafkaRecords.headersOf(exchange, message, headerFilterStrategy));
+                message.getHeader(KafkaConstants.KEY, byte[].class), message.getBody(byte[].class), headers);
     }
 
     @Override
