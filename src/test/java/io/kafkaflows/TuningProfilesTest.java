@@ -30,7 +30,7 @@ class TuningProfilesTest extends KafkaTestSupport {
             assertEquals(lingerMs, kafka.getLingerMs());
             assertEquals(codec, kafka.getCompressionCodec());
             assertEquals(maxPollRecords, kafka.getMaxPollRecords());
-            for (String route : new String[] {"consumer-records", "stream-transform-polls", "exactly-once", "windowed-aggregation"}) {
+            for (String route : new String[] {"consumer-records", "stream-transform", "exactly-once", "windowed-aggregation"}) {
                 assertEquals(ServiceStatus.Started, app.context().getRouteController().getRouteStatus(route), route);
             }
         }

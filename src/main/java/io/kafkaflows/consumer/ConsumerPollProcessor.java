@@ -7,6 +7,7 @@ import java.util.Map;
 import io.kafkaflows.deadletter.DeadLetterProcessor;
 import io.kafkaflows.deadletter.DeadLetterWriteException;
 import io.kafkaflows.deadletter.ErrorClassifier;
+import io.kafkaflows.deadletter.RecordAttempts;
 import io.kafkaflows.deadletter.RetryBudgetRoutePolicy;
 import io.kafkaflows.kafka.AssignmentBoundCommit;
 import io.kafkaflows.kafka.PollFailedException;
@@ -18,8 +19,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The consumer flow's batch-sink mode: a whole camel-kafka poll ({@code batching=true}) in one exchange. Each record
@@ -31,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * record is dead-lettered at once. Tombstones and records of partitions revoked meanwhile are left out.
  */
 public final class ConsumerPollProcessor implements Processor {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ConsumerPollProcessor.class);
 
     private ConsumerEventProcessor events = new ConsumerEventProcessor();
     /** the shared beans of routes/error-handling.camel.yaml, looked up on the first poll (declared after this file) */
@@ -49,9 +46,8 @@ public final class ConsumerPollProcessor implements Processor {
             deadLetters = CamelContextHelper.mandatoryLookup(exchange.getContext(), "deadLetterProcessor", DeadLetterProcessor.class);
         }
         PollRecords.start(exchange, records);
-        long budget = retryBudgetMs();
+        RecordAttempts attempts = new RecordAttempts(classifier, retries, maxPollIntervalMs);
         StringBuilder out = new StringBuilder(records.size() * 64).append('[');
-        int handled = 0;
         // the commit of each partition's last record, for OffsetCommitProcessor (one header lookup per record)
         Map<TopicPartition, DefaultKafkaManualCommit> commits = new HashMap<>();
         for (Object item : records) {
@@ -74,35 +70,21 @@ public final class ConsumerPollProcessor implements Processor {
                 continue;
             }
             byte[] value = message.getBody(byte[].class);
-            for (int attempt = 1; ; attempt++) {
+            RecordAttempts.Failed failed = attempts.attempt(() -> {
+                String event = events.handle(value);
+                out.append(out.length() == 1 ? "" : ",").append(event);
+            }, e -> false);
+            if (failed != null) {
                 try {
-                    String event = events.handle(value);
-                    out.append(handled++ == 0 ? "" : ",").append(event);
-                    break;
-                } catch (Exception e) {
-                    long delay = retries.delayBefore(attempt);
-                    if (classifier.isNonRetryable(e) || attempt > retries.getMaxRedeliveries() || delay > budget) {
-                        try {
-                            deadLetters.deadLetter(exchange, message, e, attempt);
-                        } catch (DeadLetterWriteException notWritten) {
-                            throw new PollFailedException("a dead letter of the poll was not written: the poll is read again", notWritten);
-                        }
-                        PollRecords.markDeadLettered(record);
-                        break;
-                    }
-                    LOG.debug("Record {} of the poll failed (attempt {}), retrying in {} ms: {}", handled, attempt, delay, e.toString());
-                    budget -= delay;
-                    Thread.sleep(delay);
+                    deadLetters.deadLetter(exchange, message, failed.failure(), failed.attempts());
+                } catch (DeadLetterWriteException notWritten) {
+                    throw new PollFailedException("a dead letter of the poll was not written: the poll is read again", notWritten);
                 }
+                PollRecords.markDeadLettered(record);
             }
         }
         PollRecords.commits(exchange, commits.values());
         exchange.getMessage().setBody(out.append(']').toString());
-    }
-
-    /** What a poll may spend retrying its records: half of max.poll.interval.ms, less the sink's retries. */
-    private long retryBudgetMs() {
-        return Math.max(0, maxPollIntervalMs / 2 - retries.retryBudgetMs());
     }
 
     public void setEvents(ConsumerEventProcessor events) {

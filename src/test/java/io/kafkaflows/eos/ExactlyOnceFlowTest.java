@@ -34,6 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExactlyOnceFlowTest extends KafkaTestSupport {
 
+    /** The app's properties for these tests: the packaged defaults (poll mode). */
+    protected Properties eosProperties() {
+        return appProperties();
+    }
+
+    /** The flow's route in the mode under test. */
+    protected String routeId() {
+        return "exactly-once";
+    }
+
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<ProducerRecord<byte[], byte[]>> sequenced(String topic, int count) {
@@ -46,7 +57,7 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
 
     @Test
     void outputIsExactlyOnceAndPoisonIsDeadLetteredInTheTransaction() throws Exception {
-        Properties props = appProperties();
+        Properties props = eosProperties();
         String input = createTopic(props.getProperty("flows.eos.input-topic"), 3);
         String output = createTopic(props.getProperty("flows.eos.output-topic"), 3);
         String dlq = createTopic(unique("eos-dead"), 1);
@@ -80,7 +91,7 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
      */
     @Test
     void abortedTransactionsStayInvisibleAndTheOutputEndsExactlyOnce() throws Exception {
-        Properties props = appProperties();
+        Properties props = eosProperties();
         String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
         String output = createTopic(props.getProperty("flows.eos.output-topic"), 3, Map.of("max.message.bytes", "1500"));
         byte[] random = new byte[3000];
@@ -123,7 +134,7 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
      */
     @Test
     void producerFencedOnceIsReplacedAndTheFlowGoesOn() throws Exception {
-        Properties props = appProperties();
+        Properties props = eosProperties();
         String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
         String output = createTopic(props.getProperty("flows.eos.output-topic"), 1);
         String group = props.getProperty("flows.eos.group-id");
@@ -135,7 +146,7 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
             }
             produce(sequenced(input, 20).subList(10, 20));
             await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, input) == 20);
-            assertEquals("Started", app.context().getRouteController().getRouteStatus("exactly-once").name());
+            assertEquals("Started", app.context().getRouteController().getRouteStatus(routeId()).name());
             String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
             assertTrue(!health.contains("transactional routes stopped"), health);
             assertEquals(expectedSeqs(20), seqCounts(readToEnd(output, "read_committed")), "each record once");
@@ -150,7 +161,7 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
      */
     @Test
     void producerFencedAgainAndAgainStopsTheRouteAndReportsDown() throws Exception {
-        Properties props = appProperties();
+        Properties props = eosProperties();
         String input = createTopic(props.getProperty("flows.eos.input-topic"), 1);
         String output = createTopic(props.getProperty("flows.eos.output-topic"), 1);
         String group = props.getProperty("flows.eos.group-id");
@@ -164,21 +175,21 @@ class ExactlyOnceFlowTest extends KafkaTestSupport {
                 }
                 produce(sequenced(input, next[0] + 1).subList(next[0], next[0] + 1));
                 next[0]++;
-                return "Stopped".equals(app.context().getRouteController().getRouteStatus("exactly-once").name());
+                return "Stopped".equals(app.context().getRouteController().getRouteStatus(routeId()).name());
             });
             String health = app.get(app.property("camel.management.port"), "/observe/health?data=true").body();
             assertTrue(health.contains("transactional routes stopped") && health.contains("another producer uses"
-                    + " transactional id " + props.getProperty("flows.eos.transactional-id") + "-exactly-once"), health);
+                    + " transactional id " + props.getProperty("flows.eos.transactional-id") + "-" + routeId()), health);
             long committed = committedTotal(group, input);
             assertEquals(expectedSeqs((int) committed), seqCounts(readToEnd(output, "read_committed")),
                     "the committed inputs, each once; nothing of a fenced transaction");
         }
     }
 
-    private static KafkaProducer<byte[], byte[]> thief(Properties props) {
+    private KafkaProducer<byte[], byte[]> thief(Properties props) {
         Properties thief = new Properties();
         thief.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        thief.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, props.getProperty("flows.eos.transactional-id") + "-exactly-once");
+        thief.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, props.getProperty("flows.eos.transactional-id") + "-" + routeId());
         thief.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         thief.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(thief);

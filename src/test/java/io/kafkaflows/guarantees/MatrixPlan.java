@@ -22,6 +22,7 @@ final class MatrixPlan {
 
     static {
         ROWS.put("exactly-once", new SequencedFlow(SequencedFlow.Kind.EXACTLY_ONCE));
+        ROWS.put("exactly-once-per-record", new SequencedFlow(SequencedFlow.Kind.EXACTLY_ONCE_PER_RECORD));
         ROWS.put("consumer", new SequencedFlow(SequencedFlow.Kind.CONSUMER));
         ROWS.put("transform", new SequencedFlow(SequencedFlow.Kind.TRANSFORM));
         ROWS.put("transform-per-record", new SequencedFlow(SequencedFlow.Kind.TRANSFORM_PER_RECORD));
@@ -32,7 +33,7 @@ final class MatrixPlan {
         ROWS.put("http-ingress", new HttpIngressFlow());
     }
 
-    private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE",
+    private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE", "exactly-once-per-record/APP_SIGKILL",
             "consumer/POISON", "consumer-batch-sink/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
             "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "transform-per-record/POISON", "http-ingress/APP_SIGKILL", "consumer/ZOMBIE");
 

@@ -21,7 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class SequencedFlow implements FlowUnderTest {
 
-    public enum Kind { CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK, TRANSFORM, TRANSFORM_PER_RECORD, EXACTLY_ONCE }
+    public enum Kind { CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK, TRANSFORM, TRANSFORM_PER_RECORD, EXACTLY_ONCE, EXACTLY_ONCE_PER_RECORD }
 
     private static final int PER_POLL = 50;
 
@@ -39,13 +39,18 @@ public final class SequencedFlow implements FlowUnderTest {
             case CONSUMER_BATCH_SINK -> "consumer (batch sink)";
             case TRANSFORM -> "stream transform (poll mode)";
             case TRANSFORM_PER_RECORD -> "stream transform (per record)";
-            case EXACTLY_ONCE -> "exactly-once";
+            case EXACTLY_ONCE -> "exactly-once (poll mode)";
+            case EXACTLY_ONCE_PER_RECORD -> "exactly-once (per record)";
         };
     }
 
     @Override
     public FlowPromise promise() {
-        return kind == Kind.EXACTLY_ONCE ? FlowPromise.EXACTLY_ONCE : FlowPromise.AT_LEAST_ONCE;
+        return eos() ? FlowPromise.EXACTLY_ONCE : FlowPromise.AT_LEAST_ONCE;
+    }
+
+    private boolean eos() {
+        return kind == Kind.EXACTLY_ONCE || kind == Kind.EXACTLY_ONCE_PER_RECORD;
     }
 
     @Override
@@ -98,7 +103,7 @@ public final class SequencedFlow implements FlowUnderTest {
             String prefix = switch (kind) {
                 case CONSUMER, CONSUMER_BATCH, CONSUMER_BATCH_SINK -> "flows.consumer.";
                 case TRANSFORM, TRANSFORM_PER_RECORD -> "flows.transform.";
-                case EXACTLY_ONCE -> "flows.eos.";
+                case EXACTLY_ONCE, EXACTLY_ONCE_PER_RECORD -> "flows.eos.";
             };
             s.put(prefix + "max-poll-records", String.valueOf(PER_POLL));
             s.put(prefix + "group-id", group);
@@ -116,7 +121,9 @@ public final class SequencedFlow implements FlowUnderTest {
                 s.put(prefix + "input-topic", input);
                 s.put(prefix + "output-topic", output);
             }
-            if (kind == Kind.EXACTLY_ONCE) {
+            if (eos()) {
+                s.put("flows.eos.batch", String.valueOf(kind == Kind.EXACTLY_ONCE));
+                s.put("flows.eos.batch-size", String.valueOf(PER_POLL));
                 s.put("flows.eos.max-records-per-transaction", String.valueOf(PER_POLL));
             }
             return s;
@@ -163,7 +170,7 @@ public final class SequencedFlow implements FlowUnderTest {
                     int seq = SequencedInput.seqOf(text(r.value()));
                     processed.add(seq);
                     Integer previous = lastByKey.put(text(r.key()), seq);
-                    outOfOrder += kind == Kind.EXACTLY_ONCE && previous != null && previous >= seq ? 1 : 0;
+                    outOfOrder += eos() && previous != null && previous >= seq ? 1 : 0;
                 }
             }
             return records.tally(processed, dead, outOfOrder);

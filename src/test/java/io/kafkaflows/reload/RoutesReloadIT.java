@@ -174,7 +174,7 @@ class RoutesReloadIT extends KafkaTestSupport {
                 () -> produce(settings.get("flows.queue.topic"), "k", "job")));
         edits.put("producer.camel.yaml", new Edit("id: producer-http-ingress\n",
                 () -> post("/api/topics/" + consumerTopic + "/records", "{\"value\":{\"x\":1}}")));
-        edits.put("stream-transform.camel.yaml", new Edit("id: stream-transform-polls\n",
+        edits.put("stream-transform.camel.yaml", new Edit("id: stream-transform\n",
                 () -> produce(settings.get("flows.transform.input-topic"), "k", "{\"text\":\"hi\"}")));
         edits.put("windowed-aggregation.camel.yaml", new Edit("id: windowed-aggregation\n",
                 () -> produce(List.of(new ProducerRecord<>(settings.get("flows.window.input-topic"), 0, BASE + 30_000,

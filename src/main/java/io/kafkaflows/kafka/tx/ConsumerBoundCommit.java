@@ -1,5 +1,6 @@
 package io.kafkaflows.kafka.tx;
 
+import io.kafkaflows.kafka.AssignmentGuardedKafkaConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -17,11 +18,21 @@ public final class ConsumerBoundCommit implements KafkaManualCommit {
     private final Consumer<?, ?> consumer;
     private final TopicPartition partition;
     private final long offset;
+    private final long epoch;
 
     ConsumerBoundCommit(Consumer<?, ?> consumer, TopicPartition partition, long offset) {
         this.consumer = consumer;
         this.partition = partition;
         this.offset = offset;
+        this.epoch = consumer instanceof AssignmentGuardedKafkaConsumer<?, ?> g ? g.assignmentEpoch(partition) : -1;
+    }
+
+    /**
+     * True once the record's partition was revoked or lost after the record was polled (even if assigned back): a
+     * record waiting in a camel-kafka batch is then read again from the committed offset, so it must not be sent.
+     */
+    public boolean stale() {
+        return consumer instanceof AssignmentGuardedKafkaConsumer<?, ?> g && g.assignmentEpoch(partition) != epoch;
     }
 
     /**

@@ -40,6 +40,11 @@ public final class TransactionCommitRoutePolicy extends RoutePolicySupport {
         return exchange.getProperty(TRANSACTIONAL) != null;
     }
 
+    /** Marks a record exchange of a poll handled as one exchange (whose poll exchange this policy marked) so. */
+    public static void markTransactional(Exchange record) {
+        record.setProperty(TRANSACTIONAL, Boolean.TRUE);
+    }
+
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
         exchange.setProperty(TRANSACTIONAL, Boolean.TRUE);
