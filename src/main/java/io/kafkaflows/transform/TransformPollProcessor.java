@@ -72,7 +72,15 @@ public final class TransformPollProcessor extends TransformPollSupport {
                 continue;
             }
             if (!PollRecords.isDeadLettered(record)) {
-                handle(poll, record);
+                try {
+                    handle(poll, record);
+                } catch (PollFailedException | RetriableException | AuthorizationException | AuthenticationException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // anything else mid-poll: outputs may already be out, so nothing of the poll may be dead-lettered
+                    // by the route's error handler; it fails uncommitted and is read again
+                    throw new PollFailedException("a record of the poll failed unexpectedly; the poll is read again: " + e, e);
+                }
             }
             if (commit instanceof DefaultKafkaManualCommit c) {
                 poll.done.merge(c.getPartition(), c, (a, b) -> a.getRecordOffset() >= b.getRecordOffset() ? a : b);
