@@ -47,7 +47,8 @@ public final class ExactlyOncePollProcessor extends TransformPollSupport {
             Span span = startRecordSpan(record, traced);
             try (Scope scope = span == null ? null : span.makeCurrent()) {
                 handle(attempts, record, traced);
-            } catch (TransactionAbortedException e) {
+            } catch (TransactionAbortedException | KafkaException e) {
+                // the transaction's own failure, or Kafka refusing or failing: to the route's error handler as it is
                 throw e;
             } catch (Exception e) {
                 // mid-record, with outputs of this poll already in the transaction: abort it, the poll is read again
