@@ -23,7 +23,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -80,7 +82,7 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
                         && r.getText().contains(InvalidEventException.class.getName())
                         && r.getText().contains("refused once (simulated)")), "a dead letter's context: " + texts(rows.get()));
 
-                new Select(page.findElement(By.id("dlq-source"))).selectByVisibleText(topic);
+                pick(page, "dlq-source", topic);
                 await().atMost(Duration.ofSeconds(10)).until(() -> rows.get().size() == 2);
                 page.findElement(By.id("replay-dry")).click();
                 WebElement result = page.findElement(By.id("replay-result"));
@@ -93,7 +95,7 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
                 await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(props.getProperty("flows.consumer.group-id"), topic) == 4);
                 assertEquals(4, endOffsetTotal(topic), "the two replayed records came back to their topic");
 
-                new Select(page.findElement(By.id("browse-topic"))).selectByVisibleText(topic);
+                pick(page, "browse-topic", topic);
                 page.findElement(By.id("browse")).click();
                 Supplier<List<WebElement>> records = () -> page.findElements(By.cssSelector("#records tr.record"));
                 await().atMost(Duration.ofSeconds(30)).until(() -> records.get().size() == 4);
@@ -164,5 +166,13 @@ class DashboardDeadLettersBrowserTest extends KafkaTestSupport {
 
     private static List<String> texts(List<WebElement> rows) {
         return rows.stream().map(WebElement::getText).toList();
+    }
+
+    /** Picks an option of a select the page re-renders while it refreshes: retried while the option goes stale. */
+    private static void pick(WebDriver page, String id, String option) {
+        await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).until(() -> {
+            new Select(page.findElement(By.id(id))).selectByVisibleText(option);
+            return option.equals(new Select(page.findElement(By.id(id))).getFirstSelectedOption().getText());
+        });
     }
 }
