@@ -68,6 +68,11 @@ public class WindowAssignProcessor implements Processor {
         }
     }
 
+    /** Poll mode: a new poll begins (a rebalance may have happened in it: the next record looks at the assignment). */
+    public void newPoll() {
+        newPoll = true;
+    }
+
     private void plan(Exchange exchange) {
         Message message = exchange.getMessage();
         ConsumerBoundCommit record = message.getHeader(KafkaConstants.MANUAL_COMMIT, ConsumerBoundCommit.class);

@@ -3,6 +3,7 @@ package io.kafkaflows.window;
 import io.kafkaflows.tracing.RecordTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -27,8 +28,12 @@ public class WindowResultLinksProcessor implements Processor {
             return;
         }
         exchange.removeProperty(WINDOW);
-        String sent = exchange.getMessage().getHeader("traceparent", String.class);
-        RecordTracing.linked(exchange.getContext(), "window result", sent, window.getTraces(), Attributes.of(
+        link(exchange.getContext(), window, exchange.getMessage().getHeader("traceparent", String.class));
+    }
+
+    /** The window's result span below {@code sent} (the traceparent its result record carries), linked to its records. */
+    public static void link(CamelContext context, WindowAggregate window, String sent) {
+        RecordTracing.linked(context, "window result", sent, window.getTraces(), Attributes.of(
                 WINDOW_KEY, window.keyText(), WINDOW_START, window.getStart(), WINDOW_END, window.getEnd(),
                 WINDOW_COUNT, window.getCount()));
     }

@@ -26,7 +26,8 @@ final class MatrixPlan {
         ROWS.put("consumer", new SequencedFlow(SequencedFlow.Kind.CONSUMER));
         ROWS.put("transform", new SequencedFlow(SequencedFlow.Kind.TRANSFORM));
         ROWS.put("transform-per-record", new SequencedFlow(SequencedFlow.Kind.TRANSFORM_PER_RECORD));
-        ROWS.put("window", new WindowFlow());
+        ROWS.put("window", new WindowFlow(false));
+        ROWS.put("window-per-record", new WindowFlow(true));
         ROWS.put("consumer-batch", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH));
         ROWS.put("consumer-batch-sink", new SequencedFlow(SequencedFlow.Kind.CONSUMER_BATCH_SINK));
         ROWS.put("dlq-replay", new DlqReplayFlow());
@@ -34,7 +35,7 @@ final class MatrixPlan {
     }
 
     private static final Set<String> QUICK = Set.of("exactly-once/APP_SIGKILL", "exactly-once/ZOMBIE", "exactly-once-per-record/APP_SIGKILL",
-            "consumer/POISON", "consumer-batch-sink/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
+            "consumer/POISON", "consumer-batch-sink/POISON", "transform/BROKER_RESTART", "window/APP_SIGKILL", "window/ZOMBIE", "window-per-record/APP_SIGKILL", "consumer-batch/APP_SIGTERM",
             "consumer-batch/DLQ_UNWRITABLE", "transform/DLQ_UNWRITABLE", "transform-per-record/POISON", "http-ingress/APP_SIGKILL", "consumer/ZOMBIE");
 
     final boolean quick;

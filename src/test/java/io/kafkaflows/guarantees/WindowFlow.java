@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * windows compared with the oracle's, window for window, read_committed. The oracle reads the input topic after the
  * cell, when all of it is written. In poison cells every 100th record's value is {@code poison-i} (not JSON; the
  * oracle ignores it, the flow dead-letters it), in the DLQ-unwritable cell with a 16 KiB header as well.
+ * Two rows: the poll mode (the default) and the per-record route ({@code flows.window.batch=false}).
  */
 public final class WindowFlow implements FlowUnderTest {
 
@@ -33,9 +34,15 @@ public final class WindowFlow implements FlowUnderTest {
     private static final int PER_POLL = 50;
     private static final int POISON_EVERY = 100;
 
+    private final boolean perRecord;
+
+    public WindowFlow(boolean perRecord) {
+        this.perRecord = perRecord;
+    }
+
     @Override
     public String name() {
-        return "windowed aggregation";
+        return perRecord ? "windowed aggregation (per record)" : "windowed aggregation (poll mode)";
     }
 
     @Override
@@ -80,7 +87,9 @@ public final class WindowFlow implements FlowUnderTest {
                 s.put("flows.window.size", WINDOWS.size().toString());
                 s.put("flows.window.advance", WINDOWS.advance().toString());
                 s.put("flows.window.grace", WINDOWS.grace().toString());
+                s.put("flows.window.batch", String.valueOf(!perRecord));
                 s.put("flows.window.max-poll-records", String.valueOf(PER_POLL));
+                s.put("flows.window.batch-size", String.valueOf(PER_POLL));
                 dlq.configure(s);
                 return s;
             }

@@ -32,9 +32,14 @@ class WindowedAggregationFlowTest extends KafkaTestSupport {
         return new ProducerRecord<>(topic, 0, BASE + offsetMs, key == null ? null : bytes(key), bytes(json));
     }
 
+    /** The app's properties for each scenario (the per-record variant switches the mode). */
+    protected Properties windowProperties() {
+        return appProperties();
+    }
+
     @Test
     void closedWindowsAreEmittedOnceLateRecordsSetAsideBadRecordsDeadLettered() throws Exception {
-        Properties props = appProperties();
+        Properties props = windowProperties();
         props.setProperty("flows.window.type", "tumbling");
         props.setProperty("flows.window.size", "PT10S");
         props.setProperty("flows.window.grace", "PT2S");
@@ -86,7 +91,7 @@ class WindowedAggregationFlowTest extends KafkaTestSupport {
 
     @Test
     void eventTimeFromAFieldAndBadTimesAreDeadLetteredWithoutMovingStreamTime() throws Exception {
-        Properties props = appProperties();
+        Properties props = windowProperties();
         props.setProperty("flows.window.type", "tumbling");
         props.setProperty("flows.window.size", "PT10S");
         props.setProperty("flows.window.grace", "PT0S");
@@ -133,7 +138,7 @@ class WindowedAggregationFlowTest extends KafkaTestSupport {
      */
     @Test
     void idleCloseEmitsTheWindowsOfAQuietPartition() throws Exception {
-        Properties props = appProperties();
+        Properties props = windowProperties();
         props.setProperty("flows.window.type", "tumbling");
         props.setProperty("flows.window.size", "PT10S");
         props.setProperty("flows.window.grace", "PT0S");
