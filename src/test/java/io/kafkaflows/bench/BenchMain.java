@@ -33,7 +33,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * plain KafkaShareConsumer loop ({@link QueueBench}). Warm-up of each side, then
  * 3 runs of each side by side; per run CPU per million records, peak RSS, GC share ({@link ResourceMeter}) and,
  * where it applies, p50/p99 latency ({@link LatencyProbe}). Prints a table and writes target/bench/results.json
- * ({@link ResultTable}). Not part of the test command; method and columns: docs/performance.md.
+ * ({@link ResultTable}); a run of every goal pair also rewrites the goal table of docs/performance.md
+ * ({@link PerformanceDoc}). Not part of the test command; method and columns: docs/performance.md.
  */
 public final class BenchMain {
 
@@ -191,6 +192,7 @@ public final class BenchMain {
             ResultTable.print(results);
             Files.writeString(dir.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
             System.out.println("written: " + dir.resolve("results.json").toAbsolutePath());
+            PerformanceDoc.update(Path.of("docs", "performance.md"), results, scale, System.getProperty("bench.commit", "unknown"));
             PAIR_SECONDS.forEach((pair, seconds) -> System.out.printf("  %s: %.0f s%n", pair, seconds));
             System.out.printf("bench took %.0f s (build not included)%n", (System.nanoTime() - began) / 1e9);
         }
