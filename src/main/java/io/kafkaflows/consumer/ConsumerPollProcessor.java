@@ -6,9 +6,7 @@ import java.util.Map;
 
 import io.kafkaflows.deadletter.DeadLetterProcessor;
 import io.kafkaflows.deadletter.DeadLetterWriteException;
-import io.kafkaflows.deadletter.ErrorClassifier;
 import io.kafkaflows.deadletter.RecordAttempts;
-import io.kafkaflows.deadletter.RetryBudgetRoutePolicy;
 import io.kafkaflows.kafka.AssignmentBoundCommit;
 import io.kafkaflows.kafka.PollFailedException;
 import io.kafkaflows.kafka.PollRecords;
@@ -33,20 +31,17 @@ public final class ConsumerPollProcessor implements Processor {
 
     private ConsumerEventProcessor events = new ConsumerEventProcessor();
     /** the shared beans of routes/error-handling.camel.yaml, looked up on the first poll (declared after this file) */
-    private ErrorClassifier classifier;
     private DeadLetterProcessor deadLetters;
-    private RetryBudgetRoutePolicy retries = new RetryBudgetRoutePolicy();
     private long maxPollIntervalMs = 300_000;
 
     @Override
     public void process(Exchange exchange) throws Exception {
         List<?> records = exchange.getIn().getMandatoryBody(List.class);
         if (deadLetters == null) {
-            classifier = CamelContextHelper.mandatoryLookup(exchange.getContext(), "errorClassifier", ErrorClassifier.class);
             deadLetters = CamelContextHelper.mandatoryLookup(exchange.getContext(), "deadLetterProcessor", DeadLetterProcessor.class);
         }
         PollRecords.start(exchange, records);
-        RecordAttempts attempts = new RecordAttempts(classifier, retries, maxPollIntervalMs);
+        RecordAttempts attempts = RecordAttempts.forPoll(exchange.getContext(), maxPollIntervalMs);
         StringBuilder out = new StringBuilder(records.size() * 64).append('[');
         // the commit of each partition's last record, for OffsetCommitProcessor (one header lookup per record)
         Map<TopicPartition, DefaultKafkaManualCommit> commits = new HashMap<>();
@@ -92,10 +87,6 @@ public final class ConsumerPollProcessor implements Processor {
     }
 
     /** The flow's redelivery settings (flows.errors.*): how often and how long apart a record is retried. */
-    public void setRetries(RetryBudgetRoutePolicy retries) {
-        this.retries = retries;
-    }
-
     public void setMaxPollIntervalMs(long maxPollIntervalMs) {
         this.maxPollIntervalMs = maxPollIntervalMs;
     }

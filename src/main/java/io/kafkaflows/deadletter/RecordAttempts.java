@@ -2,6 +2,8 @@ package io.kafkaflows.deadletter;
 
 import java.util.function.Predicate;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,15 @@ public final class RecordAttempts {
     private final ErrorClassifier classifier;
     private final RetryBudgetRoutePolicy retries;
     private long budgetMs;
+
+    /** The shared per-poll retry budget (routes/error-handling.camel.yaml), for every poll mode. */
+    public static final String POLICY_BEAN = "pollRetryBudgetPolicy";
+
+    /** A poll's attempts with the shared beans of routes/error-handling.camel.yaml (classifier, per-poll budget). */
+    public static RecordAttempts forPoll(CamelContext context, long maxPollIntervalMs) {
+        return new RecordAttempts(CamelContextHelper.mandatoryLookup(context, "errorClassifier", ErrorClassifier.class),
+                CamelContextHelper.mandatoryLookup(context, POLICY_BEAN, RetryBudgetRoutePolicy.class), maxPollIntervalMs);
+    }
 
     public RecordAttempts(ErrorClassifier classifier, RetryBudgetRoutePolicy retries, long maxPollIntervalMs) {
         this.classifier = classifier;

@@ -3,9 +3,7 @@ package io.kafkaflows.kafka;
 import java.util.List;
 
 import io.kafkaflows.deadletter.DeadLetterProcessor;
-import io.kafkaflows.deadletter.ErrorClassifier;
 import io.kafkaflows.deadletter.RecordAttempts;
-import io.kafkaflows.deadletter.RetryBudgetRoutePolicy;
 import io.kafkaflows.kafka.sink.KafkaSinkEndpoint;
 import io.kafkaflows.tracing.RecordTracing;
 import io.opentelemetry.api.trace.Span;
@@ -18,33 +16,31 @@ import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * What the consume-transform-produce poll modes share (stream transform, exactly-once): a camel-kafka poll
+ * What the consume-process-produce poll modes share (stream transform, exactly-once, windows): a camel-kafka poll
  * ({@code batching=true}) in one exchange, each record's exchange through the flow's transform processor directly
  * (no routing per record), its output built by the flow's sink endpoint ({@code kafka-poll-batch:},
  * {@code kafka-tx:}: key, partition key and filtered headers as a {@code kafka:} producer would), retries per poll
- * ({@link RecordAttempts}) and the shared dead-letter beans. Subclasses decide how outputs are written and committed.
+ * ({@link RecordAttempts}) and the shared dead-letter beans. Subclasses decide how outputs are written and committed
+ * (the windows' poll mode sets no transform: it aggregates instead).
  */
 public abstract class TransformPollSupport extends ServiceSupport implements Processor, CamelContextAware {
 
     private CamelContext camelContext;
     private Processor transform;
     private String output;
-    private RetryBudgetRoutePolicy retries = new RetryBudgetRoutePolicy();
     private long maxPollIntervalMs = 300_000;
     private KafkaSinkEndpoint endpoint;
     /** the shared beans of routes/error-handling.camel.yaml, looked up on the first poll (declared after the flows') */
-    private ErrorClassifier classifier;
     private DeadLetterProcessor deadLetters;
 
     @Override
     public final void process(Exchange exchange) throws Exception {
         List<?> records = exchange.getIn().getMandatoryBody(List.class);
         if (deadLetters == null) {
-            classifier = CamelContextHelper.mandatoryLookup(camelContext, "errorClassifier", ErrorClassifier.class);
             deadLetters = CamelContextHelper.mandatoryLookup(camelContext, "deadLetterProcessor", DeadLetterProcessor.class);
         }
         PollRecords.start(exchange, records);
-        processPoll(exchange, records, new RecordAttempts(classifier, retries, maxPollIntervalMs), RecordTracing.enabled(camelContext));
+        processPoll(exchange, records, RecordAttempts.forPoll(camelContext, maxPollIntervalMs), RecordTracing.enabled(camelContext));
     }
 
     /** The poll: {@code records} are camel-kafka's record exchanges; {@code traced} whether the app traces. */
@@ -90,10 +86,6 @@ public abstract class TransformPollSupport extends ServiceSupport implements Pro
     /** The sink endpoint whose records the outputs become (e.g. {@code kafka-tx:<topic>}). */
     public void setOutput(String output) {
         this.output = output;
-    }
-
-    public void setRetries(RetryBudgetRoutePolicy retries) {
-        this.retries = retries;
     }
 
     public void setMaxPollIntervalMs(long maxPollIntervalMs) {
