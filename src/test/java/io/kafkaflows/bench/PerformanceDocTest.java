@@ -68,6 +68,8 @@ class PerformanceDocTest {
         // singles: 12,000 req/s but p99 60 ms > 50: not met; batches 0.61 >= 0.6: met; consumer 0.79 < 0.8: not met
         assertTrue(text.contains("| HTTP singles, 64 connections | 12,000 rec/s (12,000 req/s) |"), text);
         assertTrue(text.contains(">= 10,000 req/s, p99 <= 50 ms | no |"), text);
+        assertTrue(text.contains("| base, 1,000 rec/s | - |"), text);
+        assertTrue(text.contains("HTTP singles, 64 connections 12,000 req/s, p99 60.0 ms"), text);
         assertTrue(text.contains("| HTTP batches of 100, 16 connections | 610 rec/s (6 req/s) | base, 1,000 rec/s | 0.61 |"), text);
         assertTrue(text.contains("Goals met in this run: 4 of 7"), text);
         assertTrue(text.contains("| producer 100 B |"), text);
