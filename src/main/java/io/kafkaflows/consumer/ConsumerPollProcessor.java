@@ -86,7 +86,7 @@ public final class ConsumerPollProcessor implements Processor {
         this.events = events;
     }
 
-    /** The flow's redelivery settings (flows.errors.*): how often and how long apart a record is retried. */
+    /** The consumer's max.poll.interval.ms: a poll's in-place retries stop at half of it (RecordAttempts). */
     public void setMaxPollIntervalMs(long maxPollIntervalMs) {
         this.maxPollIntervalMs = maxPollIntervalMs;
     }

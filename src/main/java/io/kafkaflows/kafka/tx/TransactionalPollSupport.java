@@ -21,7 +21,7 @@ import org.apache.kafka.common.KafkaException;
  */
 public abstract class TransactionalPollSupport extends TransformPollSupport {
 
-    /** the shared bean of routes/kafka-commits.camel.yaml, looked up on the first poll (declared after the flows') */
+    /** the shared bean of routes/kafka-commits.camel.yaml, looked up on the first poll (files load in name order) */
     private KafkaTransactions transactions;
 
     @Override
